@@ -1,0 +1,29 @@
+# One entry point per job. `make test` and `make demo` work on a fresh clone.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install test test-fast demo dev bench data clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+data: $(STAMP)
+	$(VENV)/bin/onething data build
+
+clean:
+	rm -rf $(VENV) .onething
