@@ -1,0 +1,45 @@
+"""Process settings, read from the environment once.
+
+Everything that differs between a laptop and a city deployment (database, Temporal
+address, where files live) is a setting, so the same code runs on the embedded default
+and on a cluster without edits.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ONETHING_", extra="ignore")
+
+    home: Path = Field(
+        default=Path(".onething"),
+        description="Working directory for the embedded stack: SQLite files, evidence, caches.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "ONETHING_DATABASE_URL"),
+        description="SQLAlchemy URL; SQLite under `home` when unset.",
+    )
+    temporal_address: str = Field(
+        default="127.0.0.1:7233",
+        validation_alias=AliasChoices("TEMPORAL_ADDRESS", "ONETHING_TEMPORAL_ADDRESS"),
+    )
+    temporal_namespace: str = Field(
+        default="default",
+        validation_alias=AliasChoices("TEMPORAL_NAMESPACE", "ONETHING_TEMPORAL_NAMESPACE"),
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'onething.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
