@@ -1,0 +1,46 @@
+"""The relational store: directory, registries and case ledger as sqlmodel tables.
+
+Importing this package registers every table on `SQLModel.metadata`, which is what the
+Alembic migrations are generated from. Constraint names follow one convention (set before
+any table is defined) so a later migration can drop or alter them by name on both SQLite
+(batch mode rebuilds tables and needs the names) and PostgreSQL.
+"""
+
+from sqlmodel import SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Table modules are imported after the convention is set, hence not at the top.
+from models.store.directory import DistrictRow, HandlingUnitRow, StreetRow  # noqa: E402
+from models.store.engine import default_engine, make_engine, session_scope  # noqa: E402
+from models.store.ledger import CaseLedgerEntry, record_case_outcome  # noqa: E402
+from models.store.registry import (  # noqa: E402
+    Camera,
+    ConstructionSite,
+    DutyShift,
+    MuckTruck,
+    Officer,
+    TransportPermit,
+)
+
+__all__ = [
+    "Camera",
+    "CaseLedgerEntry",
+    "ConstructionSite",
+    "DistrictRow",
+    "DutyShift",
+    "HandlingUnitRow",
+    "MuckTruck",
+    "Officer",
+    "StreetRow",
+    "TransportPermit",
+    "default_engine",
+    "make_engine",
+    "record_case_outcome",
+    "session_scope",
+]

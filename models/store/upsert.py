@@ -1,0 +1,49 @@
+"""Insert-or-update that is a single statement on both SQLite and PostgreSQL.
+
+Activities are retried and loaders are re-run, so writes must be idempotent; a native
+`ON CONFLICT` avoids the read-then-write race two workers would otherwise have.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
+
+_DIALECT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_BATCH = 500
+
+
+def upsert(
+    session: Session,
+    model: type[SQLModel],
+    rows: Iterable[Mapping[str, Any]],
+    keys: Sequence[str],
+    *,
+    keep: Sequence[str] = (),
+) -> int:
+    """Insert `rows`; on a conflict over `keys` overwrite every other column except `keep`.
+
+    Returns how many rows were sent. Batched so a directory load stays under SQLite's
+    bound-parameter limit.
+    """
+    dialect = session.get_bind().dialect.name
+    try:
+        insert = _DIALECT_INSERTS[dialect]
+    except KeyError:
+        raise NotImplementedError(f"upsert is not implemented for {dialect}") from None
+    table = model.__table__
+    rows = list(rows)
+    for start in range(0, len(rows), _BATCH):
+        statement = insert(table).values(rows[start : start + _BATCH])
+        updates = {
+            column.name: statement.excluded[column.name]
+            for column in table.columns
+            if column.name not in keys and column.name not in keep and not column.primary_key
+        }
+        if updates:
+            statement = statement.on_conflict_do_update(index_elements=keys, set_=updates)
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=keys)
+        session.execute(statement)
+    return len(rows)
