@@ -11,6 +11,7 @@ from enum import StrEnum
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from models.plates import normalise_plate
+from models.policy import MuckTruckPolicy
 
 
 class Tier(StrEnum):
@@ -203,7 +204,11 @@ class ConfirmCrossDistrictCommand(Command):
 
 
 class TriageCommand(Command):
-    site_id: str = Field(min_length=1, max_length=64)
+    site_id: str | None = Field(
+        min_length=1,
+        max_length=64,
+        description="the source site; null when no source can be identified (handled where seen)",
+    )
 
 
 class SightingReceipt(BaseModel):
@@ -240,3 +245,10 @@ class CaseStatus(BaseModel):
     @property
     def breached(self) -> bool:
         return bool(self.breaches)
+
+
+class MuckTruckCaseInput(BaseModel):
+    """Start input of a muck-truck case: the sighting that opened it and its policy."""
+
+    first: CameraEvent
+    policy: MuckTruckPolicy = Field(default_factory=MuckTruckPolicy)

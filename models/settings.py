@@ -33,6 +33,23 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEMPORAL_NAMESPACE", "ONETHING_TEMPORAL_NAMESPACE"),
     )
 
+    snapshot_roots: list[Path] = Field(
+        default_factory=list,
+        description="Directories camera snapshots may be read from by path; `home/snapshots` is always one.",
+    )
+    max_snapshot_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    notify_webhook_url: str | None = Field(
+        default=None, description="POST every notification here as JSON (besides the log)."
+    )
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.home / "evidence"
+
+    @property
+    def allowed_snapshot_roots(self) -> list[Path]:
+        return [path.resolve() for path in [self.home / "snapshots", *self.snapshot_roots]]
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -16,6 +16,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 # Table modules are imported after the convention is set, hence not at the top.
+from models.store.casework import Assignment, EvidenceRecord, OutboxMessage  # noqa: E402
 from models.store.directory import DistrictRow, HandlingUnitRow, StreetRow  # noqa: E402
 from models.store.engine import default_engine, make_engine, session_scope  # noqa: E402
 from models.store.ledger import CaseLedgerEntry, record_case_outcome  # noqa: E402
@@ -29,6 +30,9 @@ from models.store.registry import (  # noqa: E402
 )
 
 __all__ = [
+    "Assignment",
+    "EvidenceRecord",
+    "OutboxMessage",
     "Camera",
     "CaseLedgerEntry",
     "ConstructionSite",

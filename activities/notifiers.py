@@ -1,0 +1,56 @@
+"""Delivery channels for the outbox. A notifier must tolerate a repeat of the same key
+(the outbox delivers at most once per key, but a crash between delivery and marking it
+delivered can repeat one); the webhook passes the key as `Idempotency-Key`.
+"""
+
+from typing import Protocol
+
+import httpx
+import structlog
+
+from models.settings import Settings
+from models.steps import Notification
+
+
+class Notifier(Protocol):
+    name: str
+
+    def deliver(self, message: Notification) -> None: ...
+
+
+class LogNotifier:
+    name = "log"
+
+    def deliver(self, message: Notification) -> None:
+        structlog.get_logger("onething.notify").info(
+            "notification",
+            key=message.key,
+            case_id=message.case_id,
+            to=f"{message.recipient_role.value}:{message.recipient_id}",
+            kind=message.kind,
+            text=message.text,
+        )
+
+
+class WebhookNotifier:
+    name = "webhook"
+
+    def __init__(self, url: str, timeout_s: float = 5.0) -> None:
+        self.url = url
+        self.timeout_s = timeout_s
+
+    def deliver(self, message: Notification) -> None:
+        response = httpx.post(
+            self.url,
+            json=message.model_dump(mode="json"),
+            headers={"Idempotency-Key": message.key},
+            timeout=self.timeout_s,
+        )
+        response.raise_for_status()  # the activity retries until the receiver takes it
+
+
+def notifiers_from(settings: Settings) -> list[Notifier]:
+    notifiers: list[Notifier] = [LogNotifier()]
+    if settings.notify_webhook_url:
+        notifiers.append(WebhookNotifier(settings.notify_webhook_url))
+    return notifiers

@@ -1,0 +1,31 @@
+"""Typed search attributes every case carries, so ops can filter in the Temporal UI
+(e.g. `OneThingStage = 'awaiting_response' AND OneThingBreached = true`).
+
+`onething dev` and `onething temporal register-search-attributes` register exactly these.
+"""
+
+from temporalio.common import SearchAttributeKey
+
+SCENARIO = SearchAttributeKey.for_keyword("OneThingScenario")
+STAGE = SearchAttributeKey.for_keyword("OneThingStage")
+TIER = SearchAttributeKey.for_keyword("OneThingTier")
+DISTRICT = SearchAttributeKey.for_keyword("OneThingDistrict")
+STREET = SearchAttributeKey.for_keyword("OneThingStreet")
+OFFICER = SearchAttributeKey.for_keyword("OneThingOfficer")
+PLATE = SearchAttributeKey.for_keyword("OneThingPlate")
+BREACHED = SearchAttributeKey.for_bool("OneThingBreached")
+RESPONSE_DUE = SearchAttributeKey.for_datetime("OneThingResponseDue")
+DISPOSAL_DUE = SearchAttributeKey.for_datetime("OneThingDisposalDue")
+
+ALL = (
+    SCENARIO,
+    STAGE,
+    TIER,
+    DISTRICT,
+    STREET,
+    OFFICER,
+    PLATE,
+    BREACHED,
+    RESPONSE_DUE,
+    DISPOSAL_DUE,
+)

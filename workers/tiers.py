@@ -1,0 +1,65 @@
+"""Which workflows and activities each tier's worker serves.
+
+The district worker runs the case workflows (and, as local activities, the millisecond
+steps: officer choice and directory lookups); each tier's worker writes that tier's
+ledger rows and delivers its notifications; the vision worker handles detection.
+"""
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.assignment import AssignmentActivities
+from activities.detection import DetectionActivities
+from activities.directory import DirectoryActivities
+from activities.evidence_store import EvidenceStore, SnapshotFetcher
+from activities.ledger import LedgerActivities
+from activities.notification import NotificationActivities
+from activities.notifiers import notifiers_from
+from activities.triage import TriageActivities
+from models import task_queues
+from models.settings import Settings
+from workflows.muck_truck import MuckTruckCaseWorkflow
+
+WORKFLOWS: dict[str, list[type]] = {task_queues.DISTRICT: [MuckTruckCaseWorkflow]}
+
+
+def activities_for(tier: str, engine: Engine, settings: Settings) -> list[Callable]:
+    ledger = LedgerActivities(engine).record_outcome
+    notify = NotificationActivities(engine, notifiers_from(settings)).send
+    if tier == task_queues.VISION:
+        store = EvidenceStore(settings.evidence_dir)
+        fetcher = SnapshotFetcher(settings.allowed_snapshot_roots, settings.max_snapshot_bytes)
+        return [DetectionActivities(engine, store, fetcher).detect]
+    if tier == task_queues.DISTRICT:
+        triage = TriageActivities(engine)
+        assignment = AssignmentActivities(engine)
+        return [
+            triage.find_source_site,
+            triage.site_by_id,
+            assignment.choose_officer,
+            assignment.release,
+            DirectoryActivities(engine).street_place,
+            ledger,
+            notify,
+        ]
+    if tier in (task_queues.CITY, task_queues.STREET):
+        return [ledger, notify]
+    raise ValueError(f"unknown tier {tier!r}; choose one of {', '.join(task_queues.ALL)}")
+
+
+def build_worker(client: Client, tier: str, engine: Engine, settings: Settings, *, max_threads: int = 16) -> Worker:
+    return Worker(
+        client,
+        task_queue=tier,
+        workflows=WORKFLOWS.get(tier, []),
+        activities=activities_for(tier, engine, settings),
+        activity_executor=ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix=f"{tier}-activity"),
+    )
+
+
+def build_workers(client: Client, tiers: Sequence[str], engine: Engine, settings: Settings) -> list[Worker]:
+    return [build_worker(client, tier, engine, settings) for tier in tiers]

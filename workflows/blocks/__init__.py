@@ -1,0 +1,1 @@
+"""Reusable stage blocks a scenario workflow is composed from."""

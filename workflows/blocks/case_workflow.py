@@ -1,0 +1,151 @@
+"""What every case workflow shares: its status, timeline, search attributes and outbox.
+
+A scenario subclasses `CaseWorkflow` and writes only its own control flow; recording a
+step, moving a stage, notifying a tier and running a ladder rung are done here once.
+"""
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
+
+with workflow.unsafe.imports_passed_through():
+    from activities.notification import NotificationActivities
+    from models import search_attributes as sa
+    from models import task_queues
+    from models.case import Actor, CaseStatus, Role, Stage, Tier, TimelineEntry
+    from models.policy import LadderAction, LadderStep
+    from models.steps import Notification
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
+QUEUE_OF_ROLE = {
+    Role.officer: task_queues.STREET,
+    Role.street: task_queues.STREET,
+    Role.district: task_queues.DISTRICT,
+    Role.city: task_queues.CITY,
+}
+TIER_OF_STAGE = {
+    Stage.detecting: Tier.district,
+    Stage.triage: Tier.district,
+    Stage.awaiting_city: Tier.city,
+    Stage.assigning: Tier.street,
+    Stage.awaiting_response: Tier.street,
+    Stage.disposing: Tier.street,
+    Stage.verifying: Tier.district,
+    Stage.closed: Tier.district,
+    Stage.dismissed: Tier.district,
+}
+
+
+def actor_label(actor: Actor) -> str:
+    return f"{actor.role.value}:{actor.id}"
+
+
+class CaseWorkflow:
+    """Base of every scenario workflow; the case id is the workflow id."""
+
+    case: CaseStatus
+
+    def __init__(self) -> None:
+        self._step = 0
+
+    @workflow.query
+    def status(self) -> CaseStatus:
+        return self.case
+
+    # --- recording ------------------------------------------------------------------
+
+    def next_step_key(self, what: str) -> str:
+        """Deterministic key for an activity's write: same on replay, unique per step."""
+        self._step += 1
+        return f"{workflow.info().workflow_id}#{self._step}:{what}"
+
+    def record(self, action: str, *, actor: str = "system", note: str = "") -> None:
+        self.case.timeline.append(
+            TimelineEntry(at=workflow.now(), stage=self.case.stage, action=action, actor=actor, note=note)
+        )
+        workflow.logger.info(
+            "case step", extra={"case_id": self.case.case_id, "stage": self.case.stage.value, "action": action}
+        )
+
+    def enter(self, stage: Stage, *, note: str = "") -> None:
+        self.case.stage = stage
+        self.record(f"entered {stage.value}", note=note)
+        self.publish()
+
+    def breach(self, what: str) -> None:
+        if what not in self.case.breaches:
+            self.case.breaches.append(what)
+        self.record("deadline breached", note=what)
+        self.publish()
+
+    def publish(self) -> None:
+        """Mirror the status into search attributes so the Temporal UI can filter on it."""
+        case = self.case
+        place = case.responsible or case.camera
+        updates: list[SearchAttributeUpdate] = [
+            sa.SCENARIO.value_set(case.scenario),
+            sa.STAGE.value_set(case.stage.value),
+            sa.TIER.value_set(TIER_OF_STAGE[case.stage].value),
+            sa.BREACHED.value_set(case.breached),
+        ]
+        optional = [
+            (sa.DISTRICT, place.district_code if place else None),
+            (sa.STREET, place.street_code if place else None),
+            (sa.OFFICER, case.officer.officer_id if case.officer else None),
+            (sa.PLATE, case.plate),
+            (sa.RESPONSE_DUE, case.response_due),
+            (sa.DISPOSAL_DUE, case.disposal_due),
+        ]
+        for key, value in optional:
+            updates.append(key.value_set(value) if value is not None else key.value_unset())
+        workflow.upsert_search_attributes(updates)
+        workflow.set_current_details(self.describe())
+
+    def describe(self) -> str:
+        """One line for the Temporal UI; scenarios override with their own wording."""
+        return f"{self.case.scenario} · {self.case.stage.value}"
+
+    # --- outbox ---------------------------------------------------------------------
+
+    async def notify(self, role: Role, recipient_id: str, kind: str, text: str) -> None:
+        """Send through the outbox on the recipient's tier; keyed, so sent once per step."""
+        message = Notification(
+            key=self.next_step_key(f"notify-{kind}"),
+            case_id=self.case.case_id,
+            recipient_role=role,
+            recipient_id=recipient_id,
+            kind=kind,
+            text=text,
+        )
+        await workflow.execute_activity_method(
+            NotificationActivities.send,
+            message,
+            task_queue=QUEUE_OF_ROLE[role],
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+            summary=f"notify {role.value} {recipient_id}: {kind}",
+        )
+        self.record(f"notified {role.value}", note=f"{recipient_id}: {kind}")
+
+    async def supervise(self, step: LadderStep, what: str) -> None:
+        """The tier-climbing rungs every stage shares (remind, lead, district, city)."""
+        case = self.case
+        place = case.responsible or case.camera
+        district = place.district_code if place else "CITY"
+        text = f"{self.describe()} — {what} overdue"
+        match step.action:
+            case LadderAction.remind if case.officer:
+                await self.notify(Role.officer, case.officer.officer_id, "reminder", text)
+            case LadderAction.remind:
+                await self.notify(Role.district, district, "reminder", text)
+            case LadderAction.notify_street_lead if place and place.street_code:
+                await self.notify(Role.street, place.street_code, "street_lead_alert", text)
+            case LadderAction.supervise_district | LadderAction.notify_street_lead:
+                await self.notify(Role.district, district, "district_supervision", text)
+            case LadderAction.supervise_city:
+                await self.notify(Role.city, "CITY", "city_supervision", text)
+            case LadderAction.reassign:
+                raise ValueError("reassign is handled by the assignment block")
+        self.record(f"escalated: {step.action.value}", note=what)
