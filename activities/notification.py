@@ -34,7 +34,7 @@ class NotificationActivities:
                 text=message.text,
                 created_at=datetime.now(UTC),
             )
-            upsert(session, OutboxMessage, [row.model_dump()], keys=("key",), keep=tuple(row.model_fields))
+            upsert(session, OutboxMessage, [row.model_dump()], keys=("key",), keep=tuple(OutboxMessage.model_fields))
             session.commit()
             stored = session.get(OutboxMessage, message.key)
             if stored.delivered_at is not None:
