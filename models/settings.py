@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEMPORAL_NAMESPACE", "ONETHING_TEMPORAL_NAMESPACE"),
     )
 
+    street_boundaries_path: Path = Field(
+        default_factory=lambda data: data["home"] / "geo" / "official_streets.geojson",
+        description="Official 镇街 street polygons imported with `onething data import-streets`.",
+    )
+
     snapshot_roots: list[Path] = Field(
         default_factory=list,
         description="Directories camera snapshots may be read from by path; `home/snapshots` is always one.",
