@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from temporalio.client import Client, WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -54,7 +55,9 @@ async def stack(ts_env: WorkflowEnvironment, case_settings: Settings) -> AsyncIt
     async with AsyncExitStack() as workers:
         for worker in build_workers(ts_env.client, task_queues.ALL, engine, case_settings):
             await workers.enter_async_context(worker)
-        yield Stack(ts_env, case_settings, engine)
+        stack = Stack(ts_env, case_settings, engine)
+        yield stack
+        await stack.terminate_open_cases()
     engine.dispose()
 
 
@@ -67,6 +70,7 @@ class Stack:
         self.settings = settings
         self.engine = engine
         self._frames = 0
+        self._opened: list[WorkflowHandle] = []
 
     def event(self, plate: str | None, violation: Violation | None = Violation.overloading, confidence=0.9) -> CameraEvent:
         self._frames += 1
@@ -79,12 +83,23 @@ class Stack:
         )
 
     async def open_case(self, event: CameraEvent, policy: MuckTruckPolicy | None = None) -> WorkflowHandle:
-        return await self.client.start_workflow(
+        handle = await self.client.start_workflow(
             MuckTruckCaseWorkflow.run,
             MuckTruckCaseInput(first=event, policy=policy or MuckTruckPolicy()),
             id=f"test-{uuid.uuid4()}",
             task_queue=task_queues.WORKFLOWS,
         )
+        self._opened.append(handle)
+        return handle
+
+    async def terminate_open_cases(self) -> None:
+        """A test may leave a case waiting on a human; it must not leak into the next test."""
+        for handle in self._opened:
+            try:
+                await handle.terminate("test finished")
+            except RPCError as err:
+                if err.status is not RPCStatusCode.NOT_FOUND:  # already completed
+                    raise
 
 
 async def wait_for(handle: WorkflowHandle, predicate: Callable[[CaseStatus], bool], timeout: float = 15.0) -> CaseStatus:
