@@ -91,16 +91,21 @@ def _handling_units_file() -> _HandlingUnitsFile:
 
 
 @lru_cache(maxsize=1)
+def _district_features() -> tuple[tuple[dict, shapely.MultiPolygon], ...]:
+    features = tuple(geojson.read_features(DISTRICTS_PATH))
+    shapely.prepare([geometry for _, geometry in features])
+    return features
+
+
+@lru_cache(maxsize=1)
 def load_districts() -> tuple[District, ...]:
-    return tuple(District(code=props["code"], name=props["name"]) for props, _ in geojson.read_features(DISTRICTS_PATH))
+    return tuple(District(code=props["code"], name=props["name"]) for props, _ in _district_features())
 
 
 @lru_cache(maxsize=1)
 def district_geometries() -> dict[str, shapely.MultiPolygon]:
     """WGS84 MultiPolygons by district code, prepared for fast point-in-polygon tests."""
-    geometries = {props["code"]: geometry for props, geometry in geojson.read_features(DISTRICTS_PATH)}
-    shapely.prepare(list(geometries.values()))
-    return geometries
+    return {props["code"]: geometry for props, geometry in _district_features()}
 
 
 @lru_cache(maxsize=1)
