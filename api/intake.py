@@ -12,7 +12,12 @@ import hashlib
 from datetime import UTC, datetime
 
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
-from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -64,6 +69,9 @@ async def submit_muck_truck_event(client: Client, event: CameraEvent, policy: Mu
             return await _update_with_start(client, case_id, event, policy, update_id)
         except (WorkflowUpdateFailedError, WorkflowAlreadyStartedError):
             continue  # this window's case is already closed: the sighting opens a new one
+        except RPCError as err:
+            if err.status is not RPCStatusCode.ALREADY_EXISTS:
+                raise
     raise RuntimeError(f"no case could take sighting {event.event_key}")
 
 
@@ -77,7 +85,7 @@ async def _update_with_start(
         task_queue=task_queues.WORKFLOWS,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        search_attributes=TypedSearchAttributes([sa.SCENARIO.value_set(SCENARIO)]),
+        search_attributes=TypedSearchAttributes([SearchAttributePair(sa.SCENARIO, SCENARIO)]),
         static_summary=summary_of(event),
     )
     return await client.execute_update_with_start_workflow(

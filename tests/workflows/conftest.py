@@ -5,7 +5,7 @@ import asyncio
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from workers.tiers import build_workers
 from workflows.muck_truck import MuckTruckCaseWorkflow
 
 TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
+DEV_SERVER = Path(sys.executable).parent / "temporal"
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -37,6 +38,21 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     )
     await register_search_attributes(env.client)
     async with env:
+        yield env
+
+
+@pytest_asyncio.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The real Temporal dev server (the one `onething dev` runs), for tests of server
+    semantics the time-skipping server only approximates (update-with-start, id reuse)."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(DEV_SERVER),
+        data_converter=pydantic_data_converter,
+        ui=False,
+        dev_server_extra_args=["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true"],
+    )
+    async with env:
+        await register_search_attributes(env.client)
         yield env
 
 
@@ -51,11 +67,24 @@ def case_settings(tmp_path: Path, create_database) -> Settings:
 
 @pytest_asyncio.fixture
 async def stack(ts_env: WorkflowEnvironment, case_settings: Settings) -> AsyncIterator["Stack"]:
-    engine = make_engine(case_settings.resolved_database_url)
+    async with running_stack(ts_env, case_settings) as stack:
+        yield stack
+
+
+@pytest_asyncio.fixture
+async def dev_stack(dev_env: WorkflowEnvironment, case_settings: Settings) -> AsyncIterator["Stack"]:
+    async with running_stack(dev_env, case_settings) as stack:
+        yield stack
+
+
+@asynccontextmanager
+async def running_stack(env: WorkflowEnvironment, settings: Settings) -> AsyncIterator["Stack"]:
+    """Workers for every tier on `env`, against the test's own store."""
+    engine = make_engine(settings.resolved_database_url)
     async with AsyncExitStack() as workers:
-        for worker in build_workers(ts_env.client, task_queues.ALL, engine, case_settings):
+        for worker in build_workers(env.client, task_queues.ALL, engine, settings):
             await workers.enter_async_context(worker)
-        stack = Stack(ts_env, case_settings, engine)
+        stack = Stack(env, settings, engine)
         yield stack
         await stack.terminate_open_cases()
     engine.dispose()
