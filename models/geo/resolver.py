@@ -108,7 +108,7 @@ def validate_coordinates(lon: float, lat: float) -> tuple[float, float]:
 
 
 def _location(lon: float, lat: float, found: _Jurisdiction) -> Location:
-    return Location.model_construct(
+    return Location(
         lon=lon, lat=lat, district_code=found.district_code, district_name=found.district_name,
         street_code=found.street_code, street_name=found.street_name,
         handling_unit_code=found.handling_unit_code, handling_unit_name=found.handling_unit_name,
@@ -193,9 +193,10 @@ class JurisdictionResolver:
                     cell.inside_district = index
         for index, geometry in enumerate(self._areas.geometries):
             for key, within in self._touched_cells(geometry):
-                mixed[key].areas.append(index)
-                if within:
-                    inside_area[key] = index
+                if key in mixed:
+                    mixed[key].areas.append(index)
+                    if within:
+                        inside_area[key] = index
         for index, geometry in enumerate(self._officials.geometries):
             for key, within in self._touched_cells(geometry):
                 if key in mixed:
@@ -263,12 +264,15 @@ class JurisdictionResolver:
                 return self._street_answers[True][areas.streets[index]]
         return self._nearest_street(district, lon, lat)
 
-    def _resolve(self, lon: float, lat: float) -> _Jurisdiction | None:
+    def _cell(self, lon: float, lat: float) -> _Jurisdiction | _MixedCell | None:
         i = math.floor(lon / self._step) - self._i0
         j = math.floor(lat / self._step) - self._j0
         if not (0 <= i < self._nx and 0 <= j < self._ny):
             return None
-        cell = self._grid[j * self._nx + i]
+        return self._grid[j * self._nx + i]
+
+    def _resolve(self, lon: float, lat: float) -> _Jurisdiction | None:
+        cell = self._cell(lon, lat)
         if cell is None or cell.__class__ is _Jurisdiction:
             return cell
         district = cell.inside_district
@@ -291,13 +295,17 @@ class JurisdictionResolver:
         return _location(wgs_lon, wgs_lat, found)
 
     def locate_many(self, points: Sequence[tuple[float, float]], crs: Crs = "wgs84") -> list[Location | None]:
-        """Resolve a batch with vectorised tree queries; None marks a point outside Chongqing.
+        """Resolve a batch; None marks a point outside Chongqing.
 
+        Points in settled grid cells are answered directly; the rest (those near a boundary)
+        go through one vectorised STRtree query per layer and prepared-polygon tests.
         Invalid coordinates raise ValueError naming the offending index, as the whole batch
         is then suspect (e.g. swapped columns).
         """
         xs: list[float] = []
         ys: list[float] = []
+        found: list[_Jurisdiction | None] = []
+        near_boundary: list[int] = []
         for position, (lon, lat) in enumerate(points):
             try:
                 lon, lat = validate_coordinates(lon, lat)
@@ -306,28 +314,41 @@ class JurisdictionResolver:
             lon, lat = (lon, lat) if crs == "wgs84" else to_wgs84(lon, lat, crs)
             xs.append(lon)
             ys.append(lat)
+            cell = self._cell(lon, lat)
+            if cell is None or cell.__class__ is _Jurisdiction:
+                found.append(cell)
+            else:
+                found.append(None)
+                near_boundary.append(position)
+        boundary_xs = [xs[position] for position in near_boundary]
+        boundary_ys = [ys[position] for position in near_boundary]
+        for position, jurisdiction in zip(near_boundary, self._resolve_vectorised(boundary_xs, boundary_ys)):
+            found[position] = jurisdiction
+        return [None if item is None else _location(lon, lat, item) for lon, lat, item in zip(xs, ys, found)]
+
+    def _resolve_vectorised(self, xs: list[float], ys: list[float]) -> list[_Jurisdiction | None]:
         if not xs:
             return []
         geometries = shapely.points(xs, ys)
-        district = self._first_hit(self._district_tree, geometries, xs, ys, [None] * len(xs))
-        official = self._first_hit(self._official_tree, geometries, xs, ys, district, self._officials.districts)
-        area = self._first_hit(self._area_tree, geometries, xs, ys, district, self._areas.districts)
-        located: list[Location | None] = []
+        district = self._first_hit(self._district_tree, geometries, [None] * len(xs))
+        official = self._first_hit(self._official_tree, geometries, district, self._officials.districts)
+        area = self._first_hit(self._area_tree, geometries, district, self._areas.districts)
+        resolved: list[_Jurisdiction | None] = []
         for position, (lon, lat) in enumerate(zip(xs, ys)):
             if district[position] is None:
-                located.append(None)
+                resolved.append(None)
             elif official[position] is not None:
-                located.append(_location(lon, lat, self._street_answers[False][self._officials.streets[official[position]]]))
+                resolved.append(self._street_answers[False][self._officials.streets[official[position]]])
             elif area[position] is not None:
-                located.append(_location(lon, lat, self._street_answers[True][self._areas.streets[area[position]]]))
+                resolved.append(self._street_answers[True][self._areas.streets[area[position]]])
             else:
-                located.append(_location(lon, lat, self._nearest_street(district[position], lon, lat)))
-        return located
+                resolved.append(self._nearest_street(district[position], lon, lat))
+        return resolved
 
     @staticmethod
-    def _first_hit(tree, geometries, xs, ys, required_district, owners: list[int] | None = None) -> list[int | None]:
+    def _first_hit(tree, geometries, required_district, owners: list[int] | None = None) -> list[int | None]:
         """Lowest-index polygon holding each point (restricted to the point's own district when `owners` is given)."""
-        hits: list[int | None] = [None] * len(xs)
+        hits: list[int | None] = [None] * len(geometries)
         if len(tree) == 0:
             return hits
         point_index, polygon_index = tree.query(geometries)
