@@ -38,22 +38,29 @@ class SnapshotFetcher:
         self.max_bytes = max_bytes
 
     def fetch(self, uri: str) -> bytes:
+        local = self.check_reference(uri)
+        return local.read_bytes() if local else self._fetch_http(uri)
+
+    def check_reference(self, uri: str) -> Path | None:
+        """Refuse what can be refused without downloading; returns the local file, if any.
+
+        The API calls this at intake so a bad reference is a 422, not a dismissed case.
+        """
         parsed = urlparse(uri)
         if parsed.scheme in ("http", "https"):
-            return self._fetch_http(uri)
-        if parsed.scheme in ("", "file"):
-            return self._read_file(Path(unquote(parsed.path) if parsed.scheme else uri))
-        raise EvidenceRejected(f"snapshot scheme {parsed.scheme!r} is not supported (path, file://, http(s)://)")
-
-    def _read_file(self, path: Path) -> bytes:
-        resolved = path.resolve()
-        if not any(resolved.is_relative_to(root) for root in self.allowed_roots):
-            raise EvidenceRejected(f"snapshot path {path} is outside the allowed snapshot directories")
-        if not resolved.is_file():
-            raise EvidenceRejected(f"snapshot {path} does not exist")
-        if resolved.stat().st_size > self.max_bytes:
-            raise EvidenceRejected(f"snapshot {path} is larger than {self.max_bytes} bytes")
-        return resolved.read_bytes()
+            if not parsed.netloc:
+                raise EvidenceRejected(f"snapshot URL {uri!r} has no host")
+            return None
+        if parsed.scheme not in ("", "file"):
+            raise EvidenceRejected(f"snapshot scheme {parsed.scheme!r} is not supported (path, file://, http(s)://)")
+        path = Path(unquote(parsed.path) if parsed.scheme else uri).resolve()
+        if not any(path.is_relative_to(root) for root in self.allowed_roots):
+            raise EvidenceRejected(f"snapshot path {uri} is outside the allowed snapshot directories")
+        if not path.is_file():
+            raise EvidenceRejected(f"snapshot {uri} does not exist")
+        if path.stat().st_size > self.max_bytes:
+            raise EvidenceRejected(f"snapshot {uri} is larger than {self.max_bytes} bytes")
+        return path
 
     def _fetch_http(self, uri: str) -> bytes:
         with httpx.Client(timeout=10.0, follow_redirects=True) as client, client.stream("GET", uri) as response:

@@ -3,10 +3,7 @@ camera, three trucks (permit in the same district, permit across districts, no p
 and officers at known distances, so every assertion can name who should get the case.
 """
 
-import struct
-import zlib
 from datetime import UTC, datetime, time
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -97,19 +94,3 @@ def load_casebook(engine: Engine) -> None:
         session.flush()
         for officer in (NEAR_OFFICER, FAR_OFFICER, SPB_OFFICER):
             session.add(DutyShift(id=f"SHIFT-{officer}", officer_id=officer, starts_at=ALWAYS[0], ends_at=ALWAYS[1]))
-
-
-def write_snapshot(directory: Path, name: str, seed: int = 0) -> Path:
-    """A real (tiny) PNG frame, distinct per seed, so evidence hashes differ."""
-    width, height = 4, 4
-    raw = b"".join(b"\x00" + bytes([(seed + x + y) % 256 for x in range(width) for _ in range(3)]) for y in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-    png += chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / name
-    path.write_bytes(png)
-    return path

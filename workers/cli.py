@@ -6,7 +6,7 @@ here, so adding a command never touches another command's code.
 
 import typer
 
-from workers.commands import db, geo, seed
+from workers.commands import db, geo, run, seed
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -14,9 +14,13 @@ app = typer.Typer(
     help="OneThing: city one-things (一件事) as durable Temporal workflows.",
 )
 
-for module in (geo, db, seed):
+for module in (geo, db, seed, run):
     module.register(app)
 
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -414,7 +414,7 @@ class MuckTruckCaseWorkflow(CaseWorkflow):
                 retry_policy=ACTIVITY_RETRY,
             )
         except ActivityError as err:
-            raise ApplicationError(_reason(err), type="Refused", non_retryable=True) from err
+            raise ApplicationError(_reason(err), type="UnknownReference", non_retryable=True) from err
 
     async def _site(self, site_id: str, found_by: str) -> SourceSite:
         try:
@@ -426,7 +426,7 @@ class MuckTruckCaseWorkflow(CaseWorkflow):
                 retry_policy=ACTIVITY_RETRY,
             )
         except ActivityError as err:
-            raise ApplicationError(_reason(err), type="Refused", non_retryable=True) from err
+            raise ApplicationError(_reason(err), type="UnknownReference", non_retryable=True) from err
 
 
 def _reason(err: ActivityError) -> str:

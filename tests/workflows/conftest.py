@@ -22,7 +22,8 @@ from models.policy import MuckTruckPolicy
 from models.settings import Settings
 from models.store.engine import make_engine
 from models.store.migrate import upgrade
-from tests.casebook import CAMERA, load_casebook, write_snapshot
+from tests.casebook import CAMERA, load_casebook
+from workers.frames import write_frame
 from workers.search_attributes import register_search_attributes
 from workers.tiers import build_workers
 from workflows.muck_truck import MuckTruckCaseWorkflow
@@ -103,7 +104,7 @@ class Stack:
 
     def event(self, plate: str | None, violation: Violation | None = Violation.overloading, confidence=0.9) -> CameraEvent:
         self._frames += 1
-        frame = write_snapshot(self.settings.home / "snapshots", f"frame-{self._frames}.png", seed=self._frames)
+        frame = write_frame(self.settings.home / "snapshots", f"frame-{self._frames}.png", seed=self._frames)
         return CameraEvent(
             camera_id=CAMERA,
             observed_at=datetime.now(UTC),

@@ -1,0 +1,40 @@
+"""The OneThing HTTP API: scenario triggers, case status and actions, health.
+
+The app holds one Temporal client and one database engine for its lifetime; routes get
+them through dependencies, so tests can run the same app against their own servers.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.routes import cases, events, health
+from models.policy import MuckTruckPolicy
+from models.settings import Settings, get_settings
+from models.store.engine import make_engine
+from models.temporal_client import connect
+
+
+def create_app(settings: Settings | None = None, policy: MuckTruckPolicy | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.muck_truck_policy = policy or MuckTruckPolicy()
+        app.state.engine = make_engine(settings.resolved_database_url)
+        app.state.temporal = await connect(settings.temporal_address, settings.temporal_namespace)
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="OneThing",
+        summary="City one-things (一件事) as durable Temporal workflows",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.include_router(events.router)
+    app.include_router(cases.router)
+    app.include_router(health.router)
+    return app

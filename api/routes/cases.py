@@ -1,0 +1,155 @@
+"""Cases: status (a workflow query), human actions (workflow updates) and the list
+(Temporal visibility over the search attributes the workflows keep current)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query, status
+from pydantic import ValidationError
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.deps import TemporalDep
+from api.schemas import Action, CaseList, CaseSummary, Problem
+from models import search_attributes as sa
+from models.case import (
+    AcceptCommand,
+    CaseStatus,
+    Command,
+    ConfirmCrossDistrictCommand,
+    DisposalCommand,
+    ReturnCommand,
+    Stage,
+    TransferCommand,
+    TriageCommand,
+    VerifyCommand,
+)
+from workflows.muck_truck import MuckTruckCaseWorkflow
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+COMMANDS: dict[Action, type[Command]] = {
+    Action.accept: AcceptCommand,
+    Action.report_disposal: DisposalCommand,
+    Action.verify: VerifyCommand,
+    Action.return_case: ReturnCommand,
+    Action.transfer: TransferCommand,
+    Action.confirm_cross_district: ConfirmCrossDistrictCommand,
+    Action.triage: TriageCommand,
+}
+NOT_FOUND = {404: {"model": Problem}}
+
+
+@router.get("/{case_id}", response_model=CaseStatus, responses=NOT_FOUND, summary="A case's live status")
+async def get_case(case_id: str, client: TemporalDep) -> CaseStatus:
+    try:
+        return await client.get_workflow_handle(case_id).query(MuckTruckCaseWorkflow.status)
+    except RPCError as err:
+        raise _rpc_problem(err, case_id) from err
+
+
+@router.post(
+    "/{case_id}/actions/{action}",
+    response_model=CaseStatus,
+    responses={**NOT_FOUND, 409: {"model": Problem}, 422: {"model": Problem}},
+    summary="A human step on a case (accept, report_disposal, verify, return_case, transfer, ...)",
+)
+async def act_on_case(
+    case_id: str,
+    action: Action,
+    client: TemporalDep,
+    body: Annotated[dict[str, Any], Body(description="the command for the action; see the Command schemas")],
+) -> CaseStatus:
+    try:
+        command = COMMANDS[action].model_validate(body)
+    except ValidationError as err:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, _validation_reason(err)) from err
+    handle = client.get_workflow_handle(case_id)
+    try:
+        return await handle.execute_update(action.value, command, result_type=CaseStatus)
+    except WorkflowUpdateFailedError as err:
+        cause = err.cause
+        reason = cause.message if isinstance(cause, ApplicationError) else str(cause)
+        code = status.HTTP_422_UNPROCESSABLE_CONTENT if _is_unknown_reference(cause) else status.HTTP_409_CONFLICT
+        raise HTTPException(code, reason) from err
+    except RPCError as err:
+        raise _rpc_problem(err, case_id) from err
+
+
+@router.get("", response_model=CaseList, summary="Cases by district, street, stage, breach (Temporal visibility)")
+async def list_cases(
+    client: TemporalDep,
+    district: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    street: Annotated[str | None, Query(pattern=r"^\d{9}$")] = None,
+    stage: Stage | None = None,
+    breached: bool | None = None,
+    scenario: Annotated[str | None, Query(pattern=r"^[a-z][a-z\-]{0,40}$")] = None,
+    officer: Annotated[str | None, Query(pattern=r"^[\w\-]{1,64}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> CaseList:
+    query = visibility_query(
+        district=district, street=street, stage=stage, breached=breached, scenario=scenario, officer=officer
+    )
+    return CaseList(cases=await _list(client, query, limit), query=query)
+
+
+def visibility_query(**filters: Any) -> str:
+    """Build the visibility filter; inputs are pattern-checked above, so quoting is safe."""
+    clauses = ["OneThingScenario IS NOT NULL"] if not filters.get("scenario") else []
+    columns = {
+        "district": sa.DISTRICT,
+        "street": sa.STREET,
+        "stage": sa.STAGE,
+        "scenario": sa.SCENARIO,
+        "officer": sa.OFFICER,
+    }
+    for name, key in columns.items():
+        if (value := filters.get(name)) is not None:
+            clauses.append(f"{key.name} = '{value}'")
+    if (breached := filters.get("breached")) is not None:
+        clauses.append(f"{sa.BREACHED.name} = {'true' if breached else 'false'}")
+    return " AND ".join(clauses) + " ORDER BY StartTime DESC"
+
+
+async def _list(client: Client, query: str, limit: int) -> list[CaseSummary]:
+    cases = []
+    async for execution in client.list_workflows(query, limit=limit):
+        attrs = execution.typed_search_attributes
+        stage = attrs.get(sa.STAGE)
+        cases.append(
+            CaseSummary(
+                case_id=execution.id,
+                scenario=attrs.get(sa.SCENARIO),
+                stage=Stage(stage) if stage else None,
+                tier=attrs.get(sa.TIER),
+                district=attrs.get(sa.DISTRICT),
+                street=attrs.get(sa.STREET),
+                officer=attrs.get(sa.OFFICER),
+                plate=attrs.get(sa.PLATE),
+                breached=bool(attrs.get(sa.BREACHED)),
+                response_due=attrs.get(sa.RESPONSE_DUE),
+                disposal_due=attrs.get(sa.DISPOSAL_DUE),
+                started_at=execution.start_time,
+                closed_at=execution.close_time,
+                status=execution.status.name if execution.status else "UNKNOWN",
+            )
+        )
+    return cases
+
+
+def _is_unknown_reference(cause: BaseException | None) -> bool:
+    return isinstance(cause, ApplicationError) and cause.type == "UnknownReference"
+
+
+def _validation_reason(err: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in err.errors())
+
+
+def _rpc_problem(err: RPCError, case_id: str) -> HTTPException:
+    if err.status is RPCStatusCode.NOT_FOUND:
+        if "completed" in err.message:
+            return HTTPException(status.HTTP_409_CONFLICT, f"case {case_id} is already closed")
+        return HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
+    if err.status is RPCStatusCode.INVALID_ARGUMENT:
+        return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, err.message)
+    raise err
