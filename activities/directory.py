@@ -25,4 +25,4 @@ class DirectoryActivities:
                     raise UnknownStreet(f"street {lookup.street_code} is not in the directory")
                 return place_of(session, street.seat_lon, street.seat_lat, street.code)
             except UnknownStreet as err:
-                raise ApplicationError(str(err), type="Refused", non_retryable=True) from err
+                raise ApplicationError(str(err), type="UnknownReference", non_retryable=True) from err

@@ -51,7 +51,7 @@ class TriageActivities:
             site = session.get(ConstructionSite, request.site_id)
             if site is None:
                 raise ApplicationError(
-                    f"construction site {request.site_id} is not in the registry", type="Refused", non_retryable=True
+                    f"construction site {request.site_id} is not in the registry", type="UnknownReference", non_retryable=True
                 )
             return SourceSite(
                 site_id=site.id,

@@ -94,7 +94,10 @@ async def list_cases(
 
 
 def visibility_query(**filters: Any) -> str:
-    """Build the visibility filter; inputs are pattern-checked above, so quoting is safe."""
+    """Build the visibility filter; inputs are pattern-checked above, so quoting is safe.
+
+    No ORDER BY: the SQLite visibility store cannot sort, and every store lists newest first.
+    """
     clauses = ["OneThingScenario IS NOT NULL"] if not filters.get("scenario") else []
     columns = {
         "district": sa.DISTRICT,
@@ -108,7 +111,7 @@ def visibility_query(**filters: Any) -> str:
             clauses.append(f"{key.name} = '{value}'")
     if (breached := filters.get("breached")) is not None:
         clauses.append(f"{sa.BREACHED.name} = {'true' if breached else 'false'}")
-    return " AND ".join(clauses) + " ORDER BY StartTime DESC"
+    return " AND ".join(clauses)
 
 
 async def _list(client: Client, query: str, limit: int) -> list[CaseSummary]:
