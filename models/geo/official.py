@@ -60,7 +60,7 @@ def declared_crs(collection: dict) -> Crs | None:
     name = declared if isinstance(declared, str) else (declared.get("properties") or {}).get("name", "")
     crs = _crs_from_name(str(name))
     if crs is None:
-        raise BoundaryImportError(Path("<input>"), [f"unrecognised crs {name!r}; use --crs wgs84|gcj02|bd09"])
+        raise ValueError(f"unrecognised crs {name!r}; use --crs wgs84|gcj02|bd09")
     return crs
 
 
@@ -150,8 +150,8 @@ def import_street_boundaries(
         raise BoundaryImportError(source, ["not a GeoJSON FeatureCollection"])
     try:
         effective_crs = crs or declared_crs(collection) or "wgs84"
-    except BoundaryImportError as error:
-        raise BoundaryImportError(source, error.problems) from None
+    except ValueError as error:
+        raise BoundaryImportError(source, [str(error)]) from None
     imported = validate_features(collection, code_property, effective_crs, source)
     merged = load_official_boundaries(overlay_path)
     replaced = sum(code in merged for code in imported)

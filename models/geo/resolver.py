@@ -153,7 +153,9 @@ class JurisdictionResolver:
         self._official_tree = shapely.STRtree(self._officials.geometries)
         self._build_grid(grid_step_deg)
 
-    def _layer(self, polygons: dict[str, shapely.Geometry], street_index, district_index) -> _Polygons:
+    def _layer(
+        self, polygons: dict[str, shapely.Geometry], street_index: dict[str, int], district_index: dict[str, int]
+    ) -> _Polygons:
         codes = sorted(polygons)
         streets = [street_index[code] for code in codes]
         return _Polygons(
@@ -162,7 +164,7 @@ class JurisdictionResolver:
             streets=streets,
         )
 
-    def _seats_by_district(self, district_index, count: int) -> list[list[int]]:
+    def _seats_by_district(self, district_index: dict[str, int], count: int) -> list[list[int]]:
         """Streets a point may fall back to when no polygon claims it: seats that draw service areas, else all."""
         seated = set(self._areas.streets)
         seated_by_district: list[list[int]] = [[] for _ in range(count)]

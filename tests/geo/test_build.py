@@ -10,7 +10,7 @@ from models.geo.build import GENERATED_FILES, build
 from models.geo.directory import DATA_DIR
 from models.geo.seats import name_key, snap_into
 from models.geo.service_areas import voronoi_service_areas
-from models.geo.sources import PINNED_ARTIFACTS, sha256_of
+from models.geo.sources import CHINA_DIVISION, PINNED_ARTIFACTS, BuildInputError, fetch, sha256_of
 from models.settings import get_settings
 
 CACHE = get_settings().home / "cache"
@@ -40,6 +40,12 @@ def test_pinned_checksums_are_well_formed():
         assert len(artifact.sha256) == 64 and int(artifact.sha256, 16) >= 0
         if (CACHE / artifact.filename).exists():
             assert sha256_of(CACHE / artifact.filename) == artifact.sha256
+
+
+def test_a_tampered_cached_input_is_refused(tmp_path):
+    (tmp_path / CHINA_DIVISION.filename).write_bytes(b"not the pinned tarball")
+    with pytest.raises(BuildInputError, match="expected 210ad17e"):
+        fetch(CHINA_DIVISION, tmp_path)
 
 
 @pytest.mark.parametrize(
