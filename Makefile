@@ -19,6 +19,14 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
+# A real case through the embedded stack (dev server + SQLite + workers + API); keeps the
+# stack up for the Temporal UI until Ctrl-C. DEMO_ARGS=--exit-after-demo for scripts.
+demo: $(STAMP)
+	$(VENV)/bin/onething dev --demo $(DEMO_ARGS)
+
+dev: $(STAMP)
+	$(VENV)/bin/onething dev
+
 bench: $(STAMP)
 	$(PY) -m bench
 

@@ -9,6 +9,7 @@ import logging
 import sys
 
 import structlog
+from temporalio import activity, workflow
 
 _SHARED = [
     structlog.contextvars.merge_contextvars,
@@ -41,6 +42,9 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # The case context travels as JSON fields; the SDK's default repeats it in the message.
+    workflow.logger.workflow_info_on_message = False
+    activity.logger.activity_info_on_message = False
 
 
 def _flatten_temporal_context(_logger, _name, event: dict) -> dict:
