@@ -11,7 +11,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 _DIALECT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-_BATCH = 500
 
 
 def upsert(
@@ -24,26 +23,27 @@ def upsert(
 ) -> int:
     """Insert `rows`; on a conflict over `keys` overwrite every other column except `keep`.
 
-    Returns how many rows were sent. Batched so a directory load stays under SQLite's
-    bound-parameter limit.
+    Returns how many rows were sent. One statement executed with many parameter sets, so
+    it is compiled once and SQLAlchemy batches it within each backend's parameter limit.
     """
+    rows = list(rows)
+    if not rows:
+        return 0
     dialect = session.get_bind().dialect.name
     try:
         insert = _DIALECT_INSERTS[dialect]
     except KeyError:
         raise NotImplementedError(f"upsert is not implemented for {dialect}") from None
     table = model.__table__
-    rows = list(rows)
-    for start in range(0, len(rows), _BATCH):
-        statement = insert(table).values(rows[start : start + _BATCH])
-        updates = {
-            column.name: statement.excluded[column.name]
-            for column in table.columns
-            if column.name not in keys and column.name not in keep and not column.primary_key
-        }
-        if updates:
-            statement = statement.on_conflict_do_update(index_elements=keys, set_=updates)
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=keys)
-        session.execute(statement)
+    statement = insert(table)
+    updates = {
+        column.name: statement.excluded[column.name]
+        for column in table.columns
+        if column.name not in keys and column.name not in keep and not column.primary_key
+    }
+    if updates:
+        statement = statement.on_conflict_do_update(index_elements=keys, set_=updates)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    session.execute(statement, rows)
     return len(rows)
