@@ -52,9 +52,10 @@ def create_database(tmp_path_factory) -> Iterator[Callable[[str], str]]:
 
     yield create
     if admin is not None:
-        with admin.connect() as connection:
-            for name in created:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if created:
+            with admin.connect() as connection:
+                for name in created:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

@@ -55,10 +55,8 @@ class Geography:
         self.streets_by_district: dict[str, list[StreetRow]] = {code: [] for code in self.districts}
         for street in self.streets.values():
             self.streets_by_district[street.district_code].append(street)
-        shapes = district_geometries()
+        shapes = district_geometries()  # already prepared for point-in-polygon tests
         self.shapes: dict[str, BaseGeometry] = {code: shapes[code] for code in self.districts}
-        for shape in self.shapes.values():
-            shapely.prepare(shape)
         self._resolver = default_resolver()
 
     def locate(self, lon: float, lat: float) -> Location | None:
