@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from models.geo.place import Place
 from models.plates import normalise_plate
 from models.policy import MuckTruckPolicy
 
@@ -106,18 +107,6 @@ class Actor(BaseModel):
     unit_code: str | None = Field(
         default=None, description="street code, district code or CITY the actor belongs to"
     )
-
-
-class Place(BaseModel):
-    """A point with the jurisdiction that answers for it."""
-
-    lon: float
-    lat: float
-    district_code: str
-    district_name: str
-    street_code: str | None = None
-    street_name: str | None = None
-    handling_unit_code: str | None = None
 
 
 class Evidence(BaseModel):

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import shapely
-from pydantic import BaseModel
-
 from models.geo.crs import Crs, to_wgs84
 from models.geo.directory import (
     district_geometries,
@@ -30,21 +28,16 @@ from models.geo.directory import (
     street_service_areas,
 )
 from models.geo.official import load_official_boundaries
+from models.geo.place import Place
 from models.geo.service_areas import LONGITUDE_SCALE
 from models.settings import get_settings
 
 GRID_STEP_DEG = 0.01
 
 
-class Location(BaseModel):
+class Location(Place):
     """Where a WGS84 point falls; `approximate` is true unless the street comes from an official polygon."""
 
-    lon: float
-    lat: float
-    district_code: str
-    district_name: str
-    street_code: str | None
-    street_name: str | None
     handling_unit_code: str
     handling_unit_name: str
     approximate: bool
