@@ -85,7 +85,7 @@ async def running_stack(env: WorkflowEnvironment, settings: Settings) -> AsyncIt
     async with AsyncExitStack() as workers:
         for worker in build_workers(env.client, task_queues.ALL, engine, settings):
             await workers.enter_async_context(worker)
-        stack = Stack(env, settings, engine)
+        stack = Stack(env.client, settings, engine, env)
         yield stack
         await stack.terminate_open_cases()
     engine.dispose()
@@ -94,9 +94,9 @@ async def running_stack(env: WorkflowEnvironment, settings: Settings) -> AsyncIt
 class Stack:
     """The running test stack plus helpers to open a case and watch it."""
 
-    def __init__(self, env: WorkflowEnvironment, settings: Settings, engine) -> None:
+    def __init__(self, client: Client, settings: Settings, engine, env: WorkflowEnvironment | None = None) -> None:
         self.env = env
-        self.client: Client = env.client
+        self.client = client
         self.settings = settings
         self.engine = engine
         self._frames = 0

@@ -1,0 +1,1 @@
+from tests.workflows.conftest import case_settings  # noqa: F401  (shared fixture)
