@@ -59,7 +59,7 @@ async def _crash_through_a_case(dev_env, case_settings, engine, tmp_path) -> Non
 
         # Vision dies before the case exists: the case opens, waits for detection, goes on.
         workers.kill(task_queues.VISION)
-        event = Stack(dev_env, case_settings, engine).event(PLATE_LOCAL, violation=Violation.uncovered)
+        event = Stack(dev_env.client, case_settings, engine, dev_env).event(PLATE_LOCAL, violation=Violation.uncovered)
         receipt = await submit_muck_truck_event(client, event, MuckTruckPolicy())
         handle = client.get_workflow_handle_for(MuckTruckCaseWorkflow.run, receipt.case_id)
         assert not receipt.joined_existing
