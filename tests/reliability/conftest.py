@@ -1,1 +1,1 @@
-from tests.workflows.conftest import case_settings  # noqa: F401  (shared fixture)
+from tests.workflows.conftest import case_settings, dev_env  # noqa: F401  (shared fixtures)
