@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test test-fast demo dev bench data clean
+.PHONY: install test test-fast demo dev histories bench data clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,6 +26,11 @@ demo: $(STAMP)
 
 dev: $(STAMP)
 	$(VENV)/bin/onething dev
+
+# Re-record the case histories the replay test checks (after a deliberate, patched change).
+histories: $(STAMP)
+	rm -rf tests/histories
+	ONETHING_RECORD_HISTORIES=1 $(PY) -m pytest -q -m "not slow" tests/workflows tests/scenarios
 
 bench: $(STAMP)
 	$(PY) -m bench

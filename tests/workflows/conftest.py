@@ -2,6 +2,7 @@
 fire in milliseconds of wall time, against the real Java test server and a real store."""
 
 import asyncio
+import os
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -30,6 +31,7 @@ from workflows.muck_truck import MuckTruckCaseWorkflow
 
 TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
 DEV_SERVER = Path(sys.executable).parent / "temporal"
+HISTORIES = Path(__file__).resolve().parents[1] / "histories"
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -67,15 +69,29 @@ def case_settings(tmp_path: Path, create_database) -> Settings:
 
 
 @pytest_asyncio.fixture
-async def stack(ts_env: WorkflowEnvironment, case_settings: Settings) -> AsyncIterator["Stack"]:
+async def stack(ts_env: WorkflowEnvironment, case_settings: Settings, request) -> AsyncIterator["Stack"]:
     async with running_stack(ts_env, case_settings) as stack:
         yield stack
+        await record_histories(stack, request.node.name)
 
 
 @pytest_asyncio.fixture
-async def dev_stack(dev_env: WorkflowEnvironment, case_settings: Settings) -> AsyncIterator["Stack"]:
+async def dev_stack(dev_env: WorkflowEnvironment, case_settings: Settings, request) -> AsyncIterator["Stack"]:
     async with running_stack(dev_env, case_settings) as stack:
         yield stack
+        await record_histories(stack, request.node.name)
+
+
+async def record_histories(stack: "Stack", test_name: str) -> None:
+    """With ONETHING_RECORD_HISTORIES=1, keep every case history a test produced as a
+    replay fixture (tests/histories/): CI replays them, so a non-deterministic change
+    to workflow code fails the build."""
+    if not os.environ.get("ONETHING_RECORD_HISTORIES"):
+        return
+    HISTORIES.mkdir(parents=True, exist_ok=True)
+    for n, handle in enumerate(stack._opened):
+        history = await handle.fetch_history()
+        (HISTORIES / f"{test_name}-{n}.json").write_text(history.to_json(), encoding="utf-8")
 
 
 @asynccontextmanager
