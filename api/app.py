@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, policy: MuckTruckPolicy | None 
         app.state.settings = settings
         app.state.muck_truck_policy = policy or MuckTruckPolicy()
         app.state.engine = make_engine(settings.resolved_database_url)
-        app.state.temporal = await connect(settings.temporal_address, settings.temporal_namespace)
+        app.state.temporal = await connect(settings=settings)
         yield
         app.state.engine.dispose()
 

@@ -8,7 +8,7 @@ and on a cluster without edits.
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     max_snapshot_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     notify_webhook_url: str | None = Field(
         default=None, description="POST every notification here as JSON (besides the log)."
+    )
+
+    payload_key: SecretStr | None = Field(
+        default=None,
+        description="base64 AES-256 key encrypting Temporal payloads; generated under home/secrets when unset",
+    )
+    payload_key_id: str = Field(default="k1", pattern=r"^[\w\-]{1,32}$")
+    payload_old_keys: dict[str, SecretStr] = Field(
+        default_factory=dict, description="retired keys (id → base64) still accepted for decoding"
     )
 
     @property

@@ -7,6 +7,7 @@ state. Set ONETHING_TEST_PG_URL to use another server (any database there; it is
 to create and drop the test databases).
 """
 
+import base64
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -17,6 +18,10 @@ from sqlalchemy.engine import Engine, make_url
 
 from models.store.engine import make_engine
 from models.store.migrate import upgrade
+
+# One fixed payload key for the whole test session (and the worker subprocesses it starts),
+# so every client, worker and recorded history agrees; never a deployment's key.
+os.environ.setdefault("ONETHING_PAYLOAD_KEY", base64.b64encode(b"onething-tests-payload-key-32byt").decode())
 
 PG_ADMIN_URL = os.environ.get(
     "ONETHING_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

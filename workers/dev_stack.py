@@ -78,7 +78,7 @@ class DevStack:
         for name, kind in t.search_attributes.items():
             server += ["--search-attribute", f"{name}={kind}"]
         self._spawn("temporal", server)
-        client = await _wait_for_temporal(t.address, t.namespace)
+        client = await _wait_for_temporal(t.address, t.namespace, self.settings)
         await register_search_attributes(client)
         self.prepare_store()
         for tier, count in self.config.workers.items():
@@ -132,11 +132,11 @@ def _require_free(host: str, port: int, what: str) -> None:
             raise StackError(f"{what} port {host}:{port} is already in use (another `onething dev`?)")
 
 
-async def _wait_for_temporal(address: str, namespace: str, timeout_s: float = 60.0):
+async def _wait_for_temporal(address: str, namespace: str, settings: Settings, timeout_s: float = 60.0):
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            return await connect(address, namespace)
+            return await connect(address, namespace, settings)
         except Exception as err:  # noqa: BLE001  (not up yet)
             if time.monotonic() > deadline:
                 raise StackError(f"Temporal did not come up at {address}: {err}") from err

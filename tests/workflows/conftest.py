@@ -14,7 +14,6 @@ import pytest
 import pytest_asyncio
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from models import task_queues
@@ -23,6 +22,7 @@ from models.policy import MuckTruckPolicy
 from models.settings import Settings
 from models.store.engine import make_engine
 from models.store.migrate import upgrade
+from models.temporal_client import data_converter
 from tests.casebook import CAMERA, load_casebook
 from workers.frames import write_frame
 from workers.search_attributes import register_search_attributes
@@ -37,7 +37,7 @@ HISTORIES = Path(__file__).resolve().parents[1] / "histories"
 @pytest_asyncio.fixture(scope="session")
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(TEST_SERVER), data_converter=pydantic_data_converter
+        test_server_existing_path=str(TEST_SERVER), data_converter=data_converter(Settings())
     )
     await register_search_attributes(env.client)
     async with env:
@@ -50,7 +50,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     semantics the time-skipping server only approximates (update-with-start, id reuse)."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(DEV_SERVER),
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(Settings()),
         ui=False,
         dev_server_extra_args=["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true"],
     )
