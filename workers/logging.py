@@ -11,6 +11,8 @@ import sys
 import structlog
 from temporalio import activity, workflow
 
+from workers.redaction import redact_personal_data
+
 _SHARED = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
@@ -35,6 +37,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 _flatten_temporal_context,
+                redact_personal_data,
                 renderer,
             ],
         )
