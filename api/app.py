@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.limits import BodySizeLimit
 from api.routes import cases, events, health
 from models.policy import MuckTruckPolicy
 from models.settings import Settings, get_settings
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, policy: MuckTruckPolicy | None 
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.add_middleware(BodySizeLimit)
     app.include_router(events.router)
     app.include_router(cases.router)
     app.include_router(health.router)
