@@ -25,6 +25,7 @@ VARIANCES = (0.1, 0.2)
 MIN_PLATE_SCORE = 0.5
 MAX_CROP_SIDE = 640
 READ_HEIGHT = 48
+PLATE_ASCII = frozenset("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")  # plates never use I or O
 
 
 def _is_province(char: str) -> bool:
@@ -43,7 +44,7 @@ class PlateReader:
         self.characters = ["", *charset, " "]  # CTC blank first; PaddleOCR appends the space
         allowed = [
             index for index, char in enumerate(self.characters)
-            if index == 0 or (char.isascii() and char.isalnum()) or _is_province(char)
+            if index == 0 or char in PLATE_ASCII or _is_province(char)
         ]
         self.blocked = np.setdiff1d(np.arange(len(self.characters)), allowed)
 

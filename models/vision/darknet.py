@@ -58,7 +58,8 @@ class WeightsReader:
     def __init__(self, blob: bytes) -> None:
         major, minor, _revision = np.frombuffer(blob, dtype="<i4", count=3)
         header = 12 + (8 if major * 10 + minor >= 2 else 4)  # `seen` became 64-bit in 0.2
-        self.values = np.frombuffer(blob, dtype="<f4", offset=header)
+        usable = (len(blob) - header) // 4 * 4  # a truncated file is caught by `take`, not here
+        self.values = np.frombuffer(blob[header : header + usable], dtype="<f4")
         self.position = 0
 
     def take(self, count: int) -> np.ndarray:

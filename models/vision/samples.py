@@ -50,7 +50,7 @@ _MEMBERS = {
 }
 SAMPLE_FILES = tuple(_MEMBERS)
 
-DOG_TRUCK_PLATE_QUAD = ((1060, 262), (1180, 258), (1181, 296), (1061, 300))
+DOG_TRUCK_PLATE_QUAD = ((1060, 282), (1160, 279), (1161, 311), (1061, 314))
 """Where a plate sits on the truck in dog.jpg once the photo is scaled to 1440×1080 (TL, TR, BR, BL)."""
 
 

