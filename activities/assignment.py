@@ -3,7 +3,9 @@ street, balanced by how many open cases each already holds.
 
 Score = distance + open cases × `workload_penalty_m`, so a free officer 2 km further away
 beats a busy one next door. Nobody on duty → the street's officers are called out off
-duty (flagged). The choice is written under the workflow's step key: a retry returns the
+duty (flagged). A skill asked for (flood patrol, crowd control) narrows the pool to the
+officers who have it, unless nobody in the street does. The choice is written under the
+workflow's step key: a retry returns the
 same officer instead of assigning twice.
 """
 
@@ -60,6 +62,8 @@ class AssignmentActivities:
         ).all()
         if not officers:
             return None
+        if request.skill:
+            officers = [officer for officer in officers if request.skill in officer.skills] or officers
         ids = [officer.id for officer in officers]
         on_duty = set(
             session.exec(

@@ -7,9 +7,12 @@ the workers and the Temporal history all agree on one schema (serialised by
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from temporalio.common import SearchAttributeKey
 
+from models import search_attributes as sa
 from models.geo.place import Place
 from models.plates import normalise_plate
 from models.policy import MuckTruckPolicy
@@ -61,6 +64,11 @@ class Stage(StrEnum):
     verifying = "verifying"  # 核查 by the district
     closed = "closed"  # 办结
     dismissed = "dismissed"  # 不立案
+    dispatching = "dispatching"  # 分派: a warning fans out to its risk points
+    monitoring = "monitoring"  # 跟踪: every point dispatched, waiting for them
+    patrolling = "patrolling"  # 巡查中
+    hazard = "hazard"  # 险情处置: hazard found, evacuation or clearance awaited
+    controlling = "controlling"  # 管控中: staff on site, waiting for the crowd to ease
 
 
 OPEN_STAGES = frozenset(Stage) - {Stage.closed, Stage.dismissed}
@@ -206,34 +214,68 @@ class SightingReceipt(BaseModel):
     evidence_count: int
 
 
-class CaseStatus(BaseModel):
-    """Everything the tiers need to see about a case; returned by the `status` query."""
+class CaseCore(BaseModel):
+    """What every case shows, whatever its scenario; the stage blocks read and write only this.
+
+    A scenario's status extends it with its own facts and says, through `where`,
+    `search_values` and `ledger_facts`, how those reach dispatch, the Temporal UI and
+    the ledgers.
+    """
 
     case_id: str
     scenario: str
     stage: Stage
     opened_at: datetime
-    violation: Violation | None = None
-    plate: str | None = None
-    camera: Place | None = None
-    source_site: SourceSite | None = None
     responsible: Place | None = None
-    cross_district: bool = False
     officer: OfficerChoice | None = None
     past_officers: list[str] = Field(default_factory=list)
-    triage_due: datetime | None = None
     response_due: datetime | None = None
-    disposal_due: datetime | None = None
     breaches: list[str] = Field(default_factory=list)
-    evidence: list[Evidence] = Field(default_factory=list)
-    disposal: DisposalReport | None = None
-    returns: int = 0
     outcome: str | None = None
     timeline: list[TimelineEntry] = Field(default_factory=list)
 
     @property
     def breached(self) -> bool:
         return bool(self.breaches)
+
+    @property
+    def where(self) -> Place | None:
+        """The place escalations and search attributes are routed by."""
+        return self.responsible
+
+    def search_values(self) -> dict[SearchAttributeKey, Any]:
+        """The scenario's own search attributes (None unsets), beyond stage, place and officer."""
+        return {}
+
+    def ledger_facts(self) -> tuple[str | None, str | None, dict[str, str]]:
+        """(violation, plate, details) for the ledger rows beyond stage, breaches and officer."""
+        return None, None, {}
+
+
+class CaseStatus(CaseCore):
+    """Everything the tiers need to see about a muck-truck case; returned by the `status` query."""
+
+    violation: Violation | None = None
+    plate: str | None = None
+    camera: Place | None = None
+    source_site: SourceSite | None = None
+    cross_district: bool = False
+    triage_due: datetime | None = None
+    disposal_due: datetime | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    disposal: DisposalReport | None = None
+    returns: int = 0
+
+    @property
+    def where(self) -> Place | None:
+        return self.responsible or self.camera
+
+    def search_values(self) -> dict[SearchAttributeKey, Any]:
+        return {sa.PLATE: self.plate, sa.DISPOSAL_DUE: self.disposal_due}
+
+    def ledger_facts(self) -> tuple[str | None, str | None, dict[str, str]]:
+        details = {"penalty_ref": self.disposal.penalty_ref} if self.disposal and self.disposal.penalty_ref else {}
+        return (self.violation.value if self.violation else None), self.plate, details
 
 
 class MuckTruckCaseInput(BaseModel):

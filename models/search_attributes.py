@@ -14,8 +14,11 @@ STREET = SearchAttributeKey.for_keyword("OneThingStreet")
 OFFICER = SearchAttributeKey.for_keyword("OneThingOfficer")
 PLATE = SearchAttributeKey.for_keyword("OneThingPlate")
 BREACHED = SearchAttributeKey.for_bool("OneThingBreached")
+LEVEL = SearchAttributeKey.for_keyword("OneThingLevel")
+"""Alert level where a scenario has one: a rainstorm warning's colour, a crowd's warn/restrict/evacuate."""
 RESPONSE_DUE = SearchAttributeKey.for_datetime("OneThingResponseDue")
 DISPOSAL_DUE = SearchAttributeKey.for_datetime("OneThingDisposalDue")
+"""When the case's work is due: a muck-truck disposal, a risk point's patrol."""
 
 ALL = (
     SCENARIO,
@@ -26,6 +29,7 @@ ALL = (
     OFFICER,
     PLATE,
     BREACHED,
+    LEVEL,
     RESPONSE_DUE,
     DISPOSAL_DUE,
 )

@@ -46,6 +46,7 @@ class AssignmentRequest(BaseModel):
     near_lat: float
     at: datetime
     exclude_officer_ids: list[str] = Field(default_factory=list)
+    skill: str | None = Field(default=None, description="officers with this skill first, e.g. flood_patrol")
     workload_penalty_m: float = Field(
         default=2000.0, ge=0, description="metres of extra distance one open case is worth"
     )

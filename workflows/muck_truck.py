@@ -76,6 +76,10 @@ class MuckTruckCaseWorkflow(CaseWorkflow):
         self._verified = False
         self._returned = False
 
+    @workflow.query
+    def status(self) -> CaseStatus:
+        return self.case
+
     def describe(self) -> str:
         case = self.case
         what = VIOLATION_ZH.get(case.violation, "待识别") if case.violation else "待识别"

@@ -6,24 +6,27 @@ answers in milliseconds); the response deadline and its ladder come from policy.
 """
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.assignment import AssignmentActivities
     from models.case import OfficerChoice, Place, Role, Stage
-    from models.policy import LadderAction, LadderStep, StageDeadline
+    from models.policy import LadderAction, LadderStep
     from models.steps import AssignmentRelease, AssignmentRequest
 
 from workflows.blocks.case_workflow import ACTIVITY_RETRY, CaseWorkflow
-from workflows.blocks.deadline import hold_stage
+from workflows.blocks.deadline import DeadlineSource, hold_stage, in_force
 
 LOCAL_TIMEOUT = timedelta(seconds=5)
 
 
-async def assign_officer(case: CaseWorkflow, street: Place, *, exclude: list[str]) -> OfficerChoice | None:
-    """Choose the nearest on-duty officer of the street, balanced by open workload."""
+async def assign_officer(
+    case: CaseWorkflow, street: Place, *, exclude: list[str], skill: str | None = None
+) -> OfficerChoice | None:
+    """Choose the nearest on-duty officer of the street, balanced by open workload;
+    with `skill`, officers who have it come first (anyone else only if none does)."""
     assert street.street_code, "assignment needs a street"
     choice = await workflow.execute_local_activity_method(
         AssignmentActivities.choose_officer,
@@ -35,6 +38,7 @@ async def assign_officer(case: CaseWorkflow, street: Place, *, exclude: list[str
             near_lat=street.lat,
             at=workflow.now(),
             exclude_officer_ids=exclude,
+            skill=skill,
         ),
         start_to_close_timeout=LOCAL_TIMEOUT,
         retry_policy=ACTIVITY_RETRY,
@@ -75,16 +79,17 @@ async def release_officer(case: CaseWorkflow, outcome: str) -> None:
 async def assign_and_wait(
     case: CaseWorkflow,
     street: Place,
-    deadline: StageDeadline,
+    deadline: DeadlineSource,
     *,
     accepted: Callable[[], bool],
     interrupted: Callable[[], bool],
+    skill: str | None = None,
 ) -> bool:
     """Assign, then hold the response stage; True if accepted (or interrupted) on time."""
     case.enter(Stage.assigning, note=f"{street.district_name} {street.street_name or ''}".strip())
     await release_officer(case, "superseded")
-    await assign_officer(case, street, exclude=case.case.past_officers)
-    case.case.response_due = workflow.now() + deadline.within
+    await assign_officer(case, street, exclude=case.case.past_officers, skill=skill)
+    case.case.response_due = workflow.now() + in_force(deadline).within
     case.enter(Stage.awaiting_response)
 
     async def rung(step: LadderStep) -> None:
@@ -94,7 +99,7 @@ async def assign_and_wait(
         current = case.case.officer
         exclude = case.case.past_officers + ([current.officer_id] if current else [])
         await release_officer(case, "reassigned")
-        if await assign_officer(case, street, exclude=exclude) is None and current:
+        if await assign_officer(case, street, exclude=exclude, skill=skill) is None and current:
             case.case.officer = current
             case.record("reassign found nobody else; kept the officer", note=current.officer_id)
         case.record("escalated: reassign", note="response")
@@ -102,4 +107,10 @@ async def assign_and_wait(
     async def breach() -> None:
         case.breach("response")
 
-    return await hold_stage(lambda: accepted() or interrupted(), deadline, on_breach=breach, on_rung=rung)
+    def tightened(due: datetime) -> None:
+        case.case.response_due = due
+        case.publish()
+
+    return await hold_stage(
+        lambda: accepted() or interrupted(), deadline, on_breach=breach, on_rung=rung, on_change=tightened
+    )

@@ -5,20 +5,20 @@ itself (assigned officer, responsible street/district), because only the workflo
 the case's current state.
 """
 
-from models.case import Actor, CaseStatus, Role, Stage
+from models.case import Actor, CaseCore, CaseStatus, Role, Stage
 
 
 class Refused(ValueError):
     """An update validator's refusal; its message is returned to the caller verbatim."""
 
 
-def require_stage(status: CaseStatus, *stages: Stage) -> None:
+def require_stage(status: CaseCore, *stages: Stage) -> None:
     if status.stage not in stages:
         allowed = ", ".join(stage.value for stage in stages)
         raise Refused(f"case {status.case_id} is in stage {status.stage.value}; this needs {allowed}")
 
 
-def require_assigned_officer(status: CaseStatus, actor: Actor) -> None:
+def require_assigned_officer(status: CaseCore, actor: Actor) -> None:
     if actor.role is not Role.officer:
         raise Refused(f"only the assigned officer can do this, not a {actor.role.value} user")
     if status.officer is None or status.officer.officer_id != actor.id:

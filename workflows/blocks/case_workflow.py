@@ -13,7 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.notification import NotificationActivities
     from models import search_attributes as sa
     from models import task_queues
-    from models.case import Actor, CaseStatus, Role, Stage, Tier, TimelineEntry
+    from models.case import Actor, CaseCore, Role, Stage, Tier, TimelineEntry
     from models.policy import LadderAction, LadderStep
     from models.steps import Notification
 
@@ -35,6 +35,11 @@ TIER_OF_STAGE = {
     Stage.verifying: Tier.district,
     Stage.closed: Tier.district,
     Stage.dismissed: Tier.district,
+    Stage.dispatching: Tier.district,
+    Stage.monitoring: Tier.district,
+    Stage.patrolling: Tier.street,
+    Stage.hazard: Tier.district,
+    Stage.controlling: Tier.street,
 }
 
 
@@ -43,15 +48,16 @@ def actor_label(actor: Actor) -> str:
 
 
 class CaseWorkflow:
-    """Base of every scenario workflow; the case id is the workflow id."""
+    """Base of every scenario workflow; the case id is the workflow id unless the scenario
+    reuses one workflow id for successive cases (one open case per place)."""
 
-    case: CaseStatus
+    case: CaseCore
 
     def __init__(self) -> None:
         self._step = 0
 
     @workflow.query
-    def status(self) -> CaseStatus:
+    def status(self) -> CaseCore:
         return self.case
 
     # --- recording ------------------------------------------------------------------
@@ -59,7 +65,7 @@ class CaseWorkflow:
     def next_step_key(self, what: str) -> str:
         """Deterministic key for an activity's write: same on replay, unique per step."""
         self._step += 1
-        return f"{workflow.info().workflow_id}#{self._step}:{what}"
+        return f"{self.case.case_id}#{self._step}:{what}"
 
     def record(self, action: str, *, actor: str = "system", note: str = "") -> None:
         self.case.timeline.append(
@@ -83,7 +89,7 @@ class CaseWorkflow:
     def publish(self) -> None:
         """Mirror the status into search attributes so the Temporal UI can filter on it."""
         case = self.case
-        place = case.responsible or case.camera
+        place = case.where
         updates: list[SearchAttributeUpdate] = [
             sa.SCENARIO.value_set(case.scenario),
             sa.STAGE.value_set(case.stage.value),
@@ -94,9 +100,8 @@ class CaseWorkflow:
             (sa.DISTRICT, place.district_code if place else None),
             (sa.STREET, place.street_code if place else None),
             (sa.OFFICER, case.officer.officer_id if case.officer else None),
-            (sa.PLATE, case.plate),
             (sa.RESPONSE_DUE, case.response_due),
-            (sa.DISPOSAL_DUE, case.disposal_due),
+            *case.search_values().items(),
         ]
         for key, value in optional:
             updates.append(key.value_set(value) if value is not None else key.value_unset())
@@ -132,7 +137,7 @@ class CaseWorkflow:
     async def supervise(self, step: LadderStep, what: str) -> None:
         """The tier-climbing rungs every stage shares (remind, lead, district, city)."""
         case = self.case
-        place = case.responsible or case.camera
+        place = case.where
         district = place.district_code if place else "CITY"
         text = f"{self.describe()} — {what} overdue"
         match step.action:

@@ -16,11 +16,11 @@ from workflows.blocks.case_workflow import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, Cas
 
 async def write_outcome(case: CaseWorkflow, outcome: str, units: dict[Tier, str]) -> None:
     status = case.case
+    violation, plate, facts = status.ledger_facts()
     details = {"stage": status.stage.value, "breaches": ",".join(status.breaches)}
     if status.officer:
         details["officer"] = status.officer.officer_id
-    if status.disposal and status.disposal.penalty_ref:
-        details["penalty_ref"] = status.disposal.penalty_ref
+    details.update(facts)
     writes = [
         LedgerWrite(
             case_id=status.case_id,
@@ -28,8 +28,8 @@ async def write_outcome(case: CaseWorkflow, outcome: str, units: dict[Tier, str]
             scenario=status.scenario,
             tier=tier,
             unit_code=unit,
-            violation=status.violation.value if status.violation else None,
-            plate=status.plate,
+            violation=violation,
+            plate=plate,
             outcome=outcome,
             opened_at=status.opened_at,
             closed_at=workflow.now(),

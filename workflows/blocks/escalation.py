@@ -11,10 +11,9 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from models.case import Role, Stage
-    from models.policy import StageDeadline
 
 from workflows.blocks.case_workflow import CaseWorkflow
-from workflows.blocks.deadline import hold_stage, wait_until
+from workflows.blocks.deadline import DeadlineSource, hold_stage, in_force, wait_until
 
 
 async def escalate_to_tier(
@@ -23,7 +22,7 @@ async def escalate_to_tier(
     stage: Stage,
     role: Role,
     unit_code: str,
-    deadline: StageDeadline,
+    deadline: DeadlineSource,
     decided: Callable[[], bool],
     ask: str,
     may_default: bool,
@@ -33,7 +32,7 @@ async def escalate_to_tier(
         case.enter(stage, note=f"{role.value} {unit_code}")
     await case.notify(role, unit_code, f"decision_{stage.value}", f"{case.describe()} — {ask}")
     if may_default:
-        return await wait_until(decided, deadline.within)
+        return await wait_until(decided, in_force(deadline).within)
 
     async def breach() -> None:
         case.breach(stage.value)
