@@ -42,6 +42,9 @@ class Violation(StrEnum):
     spillage = "spillage"  # 撒漏 spilling on the road
     uncovered = "uncovered"  # 未密闭 cargo not covered
     speeding = "speeding"  # 超速
+    no_permit = "no_permit"  # 无证运输: no transport permit valid at the sighting
+    outside_hours = "outside_hours"  # 违时运输: permit valid, but not at this hour
+    restricted_zone = "restricted_zone"  # 闯禁区: seen inside a restricted zone
 
 
 VIOLATION_ZH = {
@@ -49,6 +52,9 @@ VIOLATION_ZH = {
     Violation.spillage: "撒漏",
     Violation.uncovered: "未密闭",
     Violation.speeding: "超速",
+    Violation.no_permit: "无证运输",
+    Violation.outside_hours: "违时运输",
+    Violation.restricted_zone: "闯禁区",
 }
 
 

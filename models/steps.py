@@ -24,6 +24,7 @@ class DetectionResult(BaseModel):
     camera: Place
     violation: Violation | None = Field(description="None: nothing actionable was seen")
     reason: str
+    plate: str | None = Field(default=None, description="the plate as read on-platform (a raw frame has no alert)")
 
 
 class SiteLookup(BaseModel):

@@ -28,6 +28,7 @@ from models.store.registry import (  # noqa: E402
     Officer,
     TransportPermit,
 )
+from models.vision.tables import CameraSection, PlateSighting, RestrictedZone  # noqa: E402,F401  (vision rules)
 
 __all__ = [
     "Assignment",
