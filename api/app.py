@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.limits import BodySizeLimit
-from api.routes import cases, events, health
+from api.prometheus import install_metrics
+from api.routes import cases, events, health, metrics
 from models.policy import MuckTruckPolicy
 from models.settings import Settings, get_settings
 from models.store.engine import make_engine
@@ -39,4 +40,6 @@ def create_app(settings: Settings | None = None, policy: MuckTruckPolicy | None 
     app.include_router(events.router)
     app.include_router(cases.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
+    install_metrics(app)
     return app

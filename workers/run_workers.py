@@ -10,11 +10,17 @@ import structlog
 from models.settings import get_settings
 from models.store.engine import default_engine
 from models.temporal_client import connect
+from workers.metrics import worker_metrics
 from workers.tiers import build_workers
 
 
 async def run_workers(tiers: Sequence[str]) -> None:
     settings = get_settings()
+    with worker_metrics(tiers, settings.home) as metrics_url:
+        await _serve(tiers, settings, metrics_url)
+
+
+async def _serve(tiers: Sequence[str], settings, metrics_url: str | None) -> None:
     client = await connect()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -24,7 +30,7 @@ async def run_workers(tiers: Sequence[str]) -> None:
     async with AsyncExitStack() as running:
         for worker in build_workers(client, tiers, default_engine(), settings):
             await running.enter_async_context(worker)
-        log.info("worker started")
+        log.info("worker started", metrics=metrics_url)
         await stop.wait()
         log.info("worker draining")
     log.info("worker stopped")

@@ -17,11 +17,13 @@ from activities.detection import DetectionActivities
 from activities.directory import DirectoryActivities
 from activities.evidence_store import EvidenceStore, SnapshotFetcher
 from activities.ledger import LedgerActivities
+from activities.milestones import MilestoneActivities
 from activities.notification import NotificationActivities
 from activities.notifiers import notifiers_from
 from activities.triage import TriageActivities
 from models import task_queues
 from models.settings import Settings
+from workflows.blocks.milestones import SettleMilestonesInterceptor
 from workflows.muck_truck import MuckTruckCaseWorkflow
 
 WORKFLOWS: dict[str, list[type]] = {task_queues.DISTRICT: [MuckTruckCaseWorkflow]}
@@ -52,12 +54,17 @@ def activities_for(tier: str, engine: Engine, settings: Settings) -> list[Callab
 
 
 def build_worker(client: Client, tier: str, engine: Engine, settings: Settings, *, max_threads: int = 16) -> Worker:
+    workflows = WORKFLOWS.get(tier, [])
+    activities = activities_for(tier, engine, settings)
+    if workflows:  # case workflows mirror their milestones through a local activity
+        activities.append(MilestoneActivities(engine).record)
     return Worker(
         client,
         task_queue=tier,
-        workflows=WORKFLOWS.get(tier, []),
-        activities=activities_for(tier, engine, settings),
+        workflows=workflows,
+        activities=activities,
         activity_executor=ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix=f"{tier}-activity"),
+        interceptors=[SettleMilestonesInterceptor()] if workflows else [],
     )
 
 

@@ -9,6 +9,7 @@ from api.intake import submit_muck_truck_event
 from api.schemas import EventAccepted, Problem
 from models.case import CameraEvent
 from models.store import Camera
+from workflows.muck_truck import SCENARIO
 
 router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
 
@@ -32,6 +33,7 @@ async def post_muck_truck_event(
     except EvidenceRejected as err:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
     receipt = await submit_muck_truck_event(client, event, request.app.state.muck_truck_policy)
+    request.app.state.metrics.sighting(SCENARIO, receipt.joined_existing)
     return EventAccepted(
         case_id=receipt.case_id,
         joined_existing=receipt.joined_existing,

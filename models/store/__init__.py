@@ -20,6 +20,7 @@ from models.store.casework import Assignment, EvidenceRecord, OutboxMessage  # n
 from models.store.directory import DistrictRow, HandlingUnitRow, StreetRow  # noqa: E402
 from models.store.engine import default_engine, make_engine, session_scope  # noqa: E402
 from models.store.ledger import CaseLedgerEntry, record_case_outcome  # noqa: E402
+from models.store.milestones import CaseMilestoneRow  # noqa: E402
 from models.store.registry import (  # noqa: E402
     Camera,
     ConstructionSite,
@@ -36,6 +37,7 @@ __all__ = [
     "OutboxMessage",
     "Camera",
     "CaseLedgerEntry",
+    "CaseMilestoneRow",
     "ConstructionSite",
     "DistrictRow",
     "DutyShift",

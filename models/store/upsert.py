@@ -20,8 +20,12 @@ def upsert(
     keys: Sequence[str],
     *,
     keep: Sequence[str] = (),
+    newer: str | None = None,
 ) -> int:
     """Insert `rows`; on a conflict over `keys` overwrite every other column except `keep`.
+
+    With `newer`, a conflicting row is overwritten only when its `newer` column is greater
+    than the stored one, so a late retry of an older write cannot undo a newer one.
 
     Returns how many rows were sent. One statement executed with many parameter sets, so
     it is compiled once and SQLAlchemy batches it within each backend's parameter limit.
@@ -42,7 +46,8 @@ def upsert(
         if column.name not in keys and column.name not in keep and not column.primary_key
     }
     if updates:
-        statement = statement.on_conflict_do_update(index_elements=keys, set_=updates)
+        where = table.c[newer] < statement.excluded[newer] if newer else None
+        statement = statement.on_conflict_do_update(index_elements=keys, set_=updates, where=where)
     else:
         statement = statement.on_conflict_do_nothing(index_elements=keys)
     session.execute(statement, rows)

@@ -4,7 +4,7 @@ A scenario subclasses `CaseWorkflow` and writes only its own control flow; recor
 step, moving a stage, notifying a tier and running a ladder rung are done here once.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
@@ -16,6 +16,9 @@ with workflow.unsafe.imports_passed_through():
     from models.case import Actor, CaseCore, Role, Stage, Tier, TimelineEntry
     from models.policy import LadderAction, LadderStep
     from models.steps import Notification
+
+from workflows.blocks import case_metrics
+from workflows.blocks.milestones import MilestoneKeeper
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
@@ -55,6 +58,8 @@ class CaseWorkflow:
 
     def __init__(self) -> None:
         self._step = 0
+        self.milestones = MilestoneKeeper(ACTIVITY_RETRY)
+        self._stage_since: tuple[str, datetime] | None = None  # (case id, when its stage began)
 
     @workflow.query
     def status(self) -> CaseCore:
@@ -76,18 +81,21 @@ class CaseWorkflow:
         )
 
     def enter(self, stage: Stage, *, note: str = "") -> None:
+        left = self.case.stage
         self.case.stage = stage
         self.record(f"entered {stage.value}", note=note)
-        self.publish()
+        self.publish(entered=stage, left=left)
 
     def breach(self, what: str) -> None:
         if what not in self.case.breaches:
             self.case.breaches.append(what)
+            case_metrics.breached(self.case.scenario, what)
         self.record("deadline breached", note=what)
         self.publish()
 
-    def publish(self) -> None:
-        """Mirror the status into search attributes so the Temporal UI can filter on it."""
+    def publish(self, *, entered: Stage | None = None, left: Stage | None = None) -> None:
+        """Mirror the status into search attributes (the Temporal UI filters on them), the
+        milestone store (the SLA report) and the case metrics; `entered` marks a stage change."""
         case = self.case
         place = case.where
         updates: list[SearchAttributeUpdate] = [
@@ -107,6 +115,17 @@ class CaseWorkflow:
             updates.append(key.value_set(value) if value is not None else key.value_unset())
         workflow.upsert_search_attributes(updates)
         workflow.set_current_details(self.describe())
+        self._meter(entered, left)
+        self.milestones.update(case, entered, workflow.now())
+
+    def _meter(self, entered: Stage | None, left: Stage | None) -> None:
+        now, case = workflow.now(), self.case
+        if self._stage_since is None or self._stage_since[0] != case.case_id:
+            case_metrics.opened(case.scenario)
+            self._stage_since = (case.case_id, case.opened_at)
+        if entered is not None and left is not None:
+            case_metrics.stage_entered(case.scenario, entered.value, left.value, now - self._stage_since[1])
+            self._stage_since = (case.case_id, now)
 
     def describe(self) -> str:
         """One line for the Temporal UI; scenarios override with their own wording."""

@@ -1,0 +1,1 @@
+from tests.workflows.conftest import case_settings, dev_env, dev_stack, stack, ts_env  # noqa: F401  (shared fixtures)
