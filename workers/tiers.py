@@ -21,8 +21,10 @@ from activities.milestones import MilestoneActivities
 from activities.notification import NotificationActivities
 from activities.notifiers import notifiers_from
 from activities.triage import TriageActivities
+from activities.vision.judge import frame_judge_for
 from models import task_queues
 from models.settings import Settings
+from models.vision.settings import get_vision_settings
 from workflows.blocks.milestones import SettleMilestonesInterceptor
 from workflows.muck_truck import MuckTruckCaseWorkflow
 
@@ -35,7 +37,7 @@ def activities_for(tier: str, engine: Engine, settings: Settings) -> list[Callab
     if tier == task_queues.VISION:
         store = EvidenceStore(settings.evidence_dir)
         fetcher = SnapshotFetcher(settings.allowed_snapshot_roots, settings.max_snapshot_bytes)
-        return [DetectionActivities(engine, store, fetcher).detect]
+        return [DetectionActivities(engine, store, fetcher, frame_judge_for(engine, store, get_vision_settings())).detect]
     if tier == task_queues.DISTRICT:
         triage = TriageActivities(engine)
         assignment = AssignmentActivities(engine)

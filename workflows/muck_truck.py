@@ -107,6 +107,7 @@ class MuckTruckCaseWorkflow(CaseWorkflow):
             result = await self._dismiss(detection.reason)
         else:
             self.case.violation = detection.violation
+            self.case.plate = self.case.plate or detection.plate  # a raw frame's plate is read on-platform
             self.record("violation confirmed", note=detection.reason)
             site = await self._triage()
             responsible = await self._route(site)

@@ -31,10 +31,11 @@ def decode_frame(data: bytes) -> np.ndarray:
 
 
 class FramePipeline:
-    def __init__(self, detector: VehicleDetector, plates: PlateReader, models: list[ModelRef]) -> None:
+    def __init__(self, detector: VehicleDetector, plates: PlateReader, models: dict[str, ModelRef]) -> None:
         self.detector = detector
         self.plates = plates
-        self.models = models
+        self.models = list(models.values())
+        self.detector_model = models[DETECTOR]
 
     def analyse_bytes(self, data: bytes) -> FrameAnalysis:
         started = time.perf_counter()
@@ -77,5 +78,5 @@ def pipeline_for(models_dir: Path, threads: int = 1, min_vehicle_score: float = 
         session_for(manifest.path(models_dir, PLATE_DETECTOR), threads),
         session_for(manifest.path(models_dir, PLATE_RECOGNISER), threads),
     )
-    models = [ModelRef(name=f"{name}/{model.file}", sha256=model.sha256) for name, model in sorted(manifest.models.items())]
+    models = {name: ModelRef(name=f"{name}/{model.file}", sha256=model.sha256) for name, model in sorted(manifest.models.items())}
     return FramePipeline(detector, plates, models)
