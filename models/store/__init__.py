@@ -17,10 +17,12 @@ SQLModel.metadata.naming_convention = {
 
 # Table modules are imported after the convention is set, hence not at the top.
 from models.store.casework import Assignment, EvidenceRecord, OutboxMessage  # noqa: E402
+from models.store.dense_places import DensePlace  # noqa: E402
 from models.store.directory import DistrictRow, HandlingUnitRow, StreetRow  # noqa: E402
 from models.store.engine import default_engine, make_engine, session_scope  # noqa: E402
 from models.store.ledger import CaseLedgerEntry, record_case_outcome  # noqa: E402
 from models.store.milestones import CaseMilestoneRow  # noqa: E402
+from models.store.risk_points import RiskPoint  # noqa: E402
 from models.store.registry import (  # noqa: E402
     Camera,
     ConstructionSite,
@@ -39,6 +41,7 @@ __all__ = [
     "CaseLedgerEntry",
     "CaseMilestoneRow",
     "ConstructionSite",
+    "DensePlace",
     "DistrictRow",
     "DutyShift",
     "HandlingUnitRow",
@@ -48,6 +51,7 @@ __all__ = [
     "TransportPermit",
     "default_engine",
     "make_engine",
+    "RiskPoint",
     "record_case_outcome",
     "session_scope",
 ]

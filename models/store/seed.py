@@ -1,10 +1,10 @@
 """The sample registry: reproducible demo data inside the real Chongqing geography.
 
-Sites, permits, trucks, cameras, officers and their roster are invented (every row has
-`sample=True` and a 样例 name) but sit where the real directory says, so the muck-truck
-flow can be run end to end before a city connects its own registries. The output depends
-only on (seed, sites, start): the clock is never read, and the only randomness is one
-`random.Random(seed)`.
+Sites, permits, trucks, cameras, officers and their roster, risk points and dense places
+are invented (every row has `sample=True` and a 样例 name) but sit where the real
+directory says, so every scenario can be run end to end before a city connects its own
+registries. The output depends only on (seed, sites, start): the clock is never read, and
+the only randomness is `random.Random` seeded from `seed`.
 """
 
 import hashlib
@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import delete
 from sqlmodel import Session, SQLModel, select
 
+from models.store.dense_places import DensePlace
 from models.store.directory import DistrictRow, StreetRow
 from models.store.registry import (
     Camera,
@@ -26,10 +27,13 @@ from models.store.registry import (
     Officer,
     TransportPermit,
 )
+from models.store.risk_points import RiskPoint
 from models.store.samples.cameras import cameras
+from models.store.samples.dense_places import dense_places
 from models.store.samples.fleet import fleet
 from models.store.samples.officers import staff
 from models.store.samples.places import Geography
+from models.store.samples.risk_points import risk_points
 from models.store.samples.sites import construction_sites
 from models.store.upsert import upsert
 
@@ -43,6 +47,8 @@ SAMPLE_TABLES: tuple[type[SQLModel], ...] = (
     Camera,
     Officer,
     DutyShift,
+    RiskPoint,
+    DensePlace,
 )
 _DELETE_BATCH = 500
 
@@ -62,6 +68,8 @@ class SeedCounts(BaseModel):
     cameras: int
     officers: int
     duty_shifts: int
+    risk_points: int
+    dense_places: int
 
 
 def _dump(rows: list[SQLModel]) -> list[dict[str, Any]]:
@@ -112,6 +120,9 @@ def seed_registry(
     trucks_and_permits = fleet(rng, geography, site_rows, start)
     camera_rows = cameras(rng, geography)
     people = staff(rng, geography, start)
+    # Later registries draw from their own stream, so adding one leaves the others' rows as they were.
+    point_rows = risk_points(random.Random(f"risk-points:{seed}"), geography)
+    place_rows = dense_places(geography)
     generated: dict[type[SQLModel], list[dict[str, Any]]] = {
         MuckTruck: _dump(trucks_and_permits.trucks),
         ConstructionSite: _dump(site_rows),
@@ -119,6 +130,8 @@ def seed_registry(
         Camera: _dump(camera_rows),
         Officer: _dump(people.officers),
         DutyShift: people.shifts,
+        RiskPoint: _dump(point_rows),
+        DensePlace: _dump(place_rows),
     }
 
     keys = {model: {row[_key_column(model).key] for row in rows} for model, rows in generated.items()}
@@ -135,6 +148,8 @@ def seed_registry(
         cameras=len(camera_rows),
         officers=len(people.officers),
         duty_shifts=len(people.shifts),
+        risk_points=len(point_rows),
+        dense_places=len(place_rows),
     )
 
 
