@@ -9,7 +9,6 @@ import time
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from starlette.routing import Match
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -54,8 +53,6 @@ def install_metrics(app: FastAPI) -> ApiMetrics:
 
 
 def _route_of(request: Request) -> str:
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is Match.FULL:
-            return getattr(route, "path", "other")
-    return "unmatched"
+    """The matched route's template; the router records it in the scope while routing."""
+    route = request.scope.get("route")
+    return getattr(route, "path", "unmatched")
