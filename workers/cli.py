@@ -6,7 +6,7 @@ here, so adding a command never touches another command's code.
 
 import typer
 
-from workers.commands import db, geo, risk_points, run, seed, token
+from workers.commands import db, geo, risk_points, run, seed, token, vision
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -14,7 +14,7 @@ app = typer.Typer(
     help="OneThing: city one-things (一件事) as durable Temporal workflows.",
 )
 
-for module in (geo, db, seed, risk_points, run, token):
+for module in (geo, db, seed, risk_points, run, token, vision):
     module.register(app)
 
 

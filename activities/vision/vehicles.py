@@ -44,7 +44,7 @@ class VehicleDetector:
         for class_id in np.unique(class_ids):
             members = np.flatnonzero(class_ids == class_id)
             for index in members[_nms(corners[members], best[members], NMS_IOU)]:
-                x1, y1, x2, y2 = (float(v) for v in corners[index])
+                x1, y1, x2, y2 = (round(float(v), 1) for v in corners[index])
                 detections.append(
                     Detection(
                         label=self.labels[int(class_id)],
