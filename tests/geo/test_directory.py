@@ -41,7 +41,7 @@ def test_all_1031_streets_load_with_known_districts():
 def test_seat_sources():
     streets = load_streets()
     geonames = [s for s in streets if s.seat_source == "geonames"]
-    assert 700 <= len(geonames) <= 850
+    assert 880 <= len(geonames) <= 950
     assert all(s.geonameid for s in geonames)
     assert all(s.geonameid is None for s in streets if s.seat_source != "geonames")
     seated_districts = {s.district_code for s in streets if s.seat_source != "district_interior"}
