@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     payload_old_keys: dict[str, SecretStr] = Field(
         default_factory=dict, description="retired keys (id → base64) still accepted for decoding"
     )
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="HS256 key signing API tokens (ONETHING_JWT_SECRET); generated under home/secrets when unset",
+    )
 
     @property
     def evidence_dir(self) -> Path:

@@ -16,6 +16,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 # Table modules are imported after the convention is set, hence not at the top.
+from models.store.audit import AuditEntry  # noqa: E402
 from models.store.casework import Assignment, EvidenceRecord, OutboxMessage  # noqa: E402
 from models.store.dense_places import DensePlace  # noqa: E402
 from models.store.directory import DistrictRow, HandlingUnitRow, StreetRow  # noqa: E402
@@ -34,6 +35,7 @@ from models.store.registry import (  # noqa: E402
 from models.vision.tables import CameraSection, PlateSighting, RestrictedZone  # noqa: E402,F401  (vision rules)
 
 __all__ = [
+    "AuditEntry",
     "Assignment",
     "EvidenceRecord",
     "OutboxMessage",
