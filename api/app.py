@@ -1,4 +1,5 @@
-"""The OneThing HTTP API: scenario triggers, case status and actions, health.
+"""The OneThing HTTP API: scenario triggers, case status and actions, health; every call
+but health and the docs authenticated (api/auth.py).
 
 The app holds one Temporal client and one database engine for its lifetime; routes get
 them through dependencies, so tests can run the same app against their own servers.
@@ -7,11 +8,13 @@ them through dependencies, so tests can run the same app against their own serve
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from api.auth import authenticate
 from api.limits import BodySizeLimit
 from api.prometheus import install_metrics
 from api.routes import cases, events, health, metrics
+from models.auth import signing_key
 from models.policy import MuckTruckPolicy
 from models.settings import Settings, get_settings
 from models.store.engine import make_engine
@@ -24,6 +27,7 @@ def create_app(settings: Settings | None = None, policy: MuckTruckPolicy | None 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
+        app.state.jwt_key = signing_key(settings)
         app.state.muck_truck_policy = policy or MuckTruckPolicy()
         app.state.engine = make_engine(settings.resolved_database_url)
         app.state.temporal = await connect(settings=settings)
@@ -35,6 +39,7 @@ def create_app(settings: Settings | None = None, policy: MuckTruckPolicy | None 
         summary="City one-things (一件事) as durable Temporal workflows",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(authenticate)],  # every route, unless it is marked PUBLIC
     )
     app.add_middleware(BodySizeLimit)
     app.include_router(events.router)

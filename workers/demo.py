@@ -1,18 +1,20 @@
 """The demo case: one real muck-truck case driven through the running stack's HTTP API,
 the way the three tiers would drive it — a camera alert for a permitted truck seen
 outside its site's district, the city confirming, the officer accepting and disposing,
-the district verifying — then the case's path and ledger rows, printed.
+the district verifying — then the case's path and ledger rows, printed. Each step carries
+its own actor's token, minted with the stack's key, as each tier's app would.
 """
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.case import CaseStatus, Stage
+from models.auth import bearer, signing_key
+from models.case import CaseStatus, Role, Stage
 from models.settings import Settings
 from models.store import Camera, CaseLedgerEntry, ConstructionSite, TransportPermit
 from workers.frames import write_frame
@@ -51,25 +53,33 @@ async def run_demo_case(api_url: str, engine: Engine, settings: Settings, *, say
         "snapshot_uri": str(frame.resolve()),
         "alert": {"violation": "overloading", "plate": permit.plate, "confidence": 0.93},
     }
-    async with httpx.AsyncClient(base_url=api_url, timeout=30) as http:
-        accepted = (await _ok(http.post("/v1/scenarios/muck-truck/events", json=event))).json()
+    key = signing_key(settings)
+
+    def token(role: Role, sub: str, **scope: str) -> dict[str, str]:
+        return bearer(key, sub=sub, role=role, ttl=timedelta(minutes=15), **scope)
+
+    camera_key = token(Role.camera, camera.id, camera=camera.id)
+    city = token(Role.city, "city-duty")
+    async with httpx.AsyncClient(base_url=api_url, timeout=30, headers=city) as http:
+        posted = http.post("/v1/scenarios/muck-truck/events", json=event, headers=camera_key)
+        accepted = (await _ok(posted)).json()
         case_id = accepted["case_id"]
         say(f"camera {camera.id} ({camera.road_name}) saw {permit.plate} overloaded → case {case_id}")
 
         status = await _until(http, case_id, {Stage.awaiting_city, Stage.awaiting_response})
         if status.stage is Stage.awaiting_city:
             say(f"source site in {status.source_site.place.district_name}: city centre confirms and re-dispatches")
-            await _act(http, case_id, "confirm_cross_district", {"actor": {"role": "city", "id": "city-duty", "unit_code": "CITY"}})
+            await _act(http, case_id, "confirm_cross_district", {}, city)
             status = await _until(http, case_id, {Stage.awaiting_response})
-        officer = {"role": "officer", "id": status.officer.officer_id, "unit_code": status.officer.street_code}
+        officer = token(Role.officer, status.officer.officer_id, unit=status.officer.street_code)
         say(f"assigned to {status.officer.officer_name} in {status.responsible.street_name}")
-        await _act(http, case_id, "accept", {"actor": officer, "note": "on my way"})
+        await _act(http, case_id, "accept", {"note": "on my way"}, officer)
         await _until(http, case_id, {Stage.disposing})
         report = {"outcome": "责令清理路面并处罚款", "penalty_ref": f"DEMO-{now:%Y%m%d%H%M%S}"}
-        await _act(http, case_id, "report_disposal", {"actor": officer, "report": report})
+        await _act(http, case_id, "report_disposal", {"report": report}, officer)
         await _until(http, case_id, {Stage.verifying})
-        district = {"role": "district", "id": "district-duty", "unit_code": status.responsible.district_code}
-        await _act(http, case_id, "verify", {"actor": district, "note": "现场核查通过"})
+        district = token(Role.district, "district-duty", unit=status.responsible.district_code)
+        await _act(http, case_id, "verify", {"note": "现场核查通过"}, district)
         final = await _until(http, case_id, {Stage.closed})
     with Session(engine) as session:
         rows = session.exec(select(CaseLedgerEntry).where(CaseLedgerEntry.case_id == case_id)).all()
@@ -84,8 +94,8 @@ async def _ok(response_future) -> httpx.Response:
     return response
 
 
-async def _act(http: httpx.AsyncClient, case_id: str, action: str, body: dict) -> None:
-    await _ok(http.post(f"/v1/cases/{case_id}/actions/{action}", json=body))
+async def _act(http: httpx.AsyncClient, case_id: str, action: str, body: dict, actor: dict[str, str]) -> None:
+    await _ok(http.post(f"/v1/cases/{case_id}/actions/{action}", json=body, headers=actor))
 
 
 async def _until(http: httpx.AsyncClient, case_id: str, stages: set[Stage], timeout_s: float = 60) -> CaseStatus:

@@ -9,6 +9,8 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api import access
+from api.auth import REFUSED, CallerDep
 from api.deps import TemporalDep
 from api.schemas import Action, CaseList, CaseSummary, Problem
 from models import search_attributes as sa
@@ -24,6 +26,7 @@ from models.case import (
     TriageCommand,
     VerifyCommand,
 )
+from workflows.blocks.authority import Refused
 from workflows.muck_truck import MuckTruckCaseWorkflow
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -37,15 +40,15 @@ COMMANDS: dict[Action, type[Command]] = {
     Action.confirm_cross_district: ConfirmCrossDistrictCommand,
     Action.triage: TriageCommand,
 }
-NOT_FOUND = {404: {"model": Problem}}
+NOT_FOUND = {404: {"model": Problem}, **REFUSED}
 
 
 @router.get("/{case_id}", response_model=CaseStatus, responses=NOT_FOUND, summary="A case's live status")
-async def get_case(case_id: str, client: TemporalDep) -> CaseStatus:
-    try:
-        return await client.get_workflow_handle(case_id).query(MuckTruckCaseWorkflow.status)
-    except RPCError as err:
-        raise _rpc_problem(err, case_id) from err
+async def get_case(case_id: str, client: TemporalDep, caller: CallerDep) -> CaseStatus:
+    case = await _status(client, case_id)
+    if reason := access.case_refusal(caller.principal, case):
+        raise caller.deny(reason)
+    return case
 
 
 @router.post(
@@ -58,10 +61,22 @@ async def act_on_case(
     case_id: str,
     action: Action,
     client: TemporalDep,
-    body: Annotated[dict[str, Any], Body(description="the command for the action; see the Command schemas")],
+    caller: CallerDep,
+    body: Annotated[
+        dict[str, Any],
+        Body(description="the command for the action, without `actor` (the bearer token says who acts)"),
+    ],
 ) -> CaseStatus:
+    """Checked in this order: the case exists (404), the caller's jurisdiction and role
+    (403), the body (422), then the workflow's own validator against the case's state (409)."""
+    if reason := access.action_refusal(caller.principal, action, await _status(client, case_id)):
+        raise caller.deny(reason)
+    if "actor" in body:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "actor: comes from the bearer token; remove it from the body"
+        )
     try:
-        command = COMMANDS[action].model_validate(body)
+        command = COMMANDS[action].model_validate({**body, "actor": caller.principal.actor()})
     except ValidationError as err:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, _validation_reason(err)) from err
     handle = client.get_workflow_handle(case_id)
@@ -76,9 +91,15 @@ async def act_on_case(
         raise _rpc_problem(err, case_id) from err
 
 
-@router.get("", response_model=CaseList, summary="Cases by district, street, stage, breach (Temporal visibility)")
+@router.get(
+    "",
+    response_model=CaseList,
+    responses=REFUSED,
+    summary="Cases by district, street, stage, breach (Temporal visibility), within the caller's scope",
+)
 async def list_cases(
     client: TemporalDep,
+    caller: CallerDep,
     district: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     street: Annotated[str | None, Query(pattern=r"^\d{9}$")] = None,
     stage: Stage | None = None,
@@ -87,9 +108,16 @@ async def list_cases(
     officer: Annotated[str | None, Query(pattern=r"^[\w\-]{1,64}$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CaseList:
-    query = visibility_query(
-        district=district, street=street, stage=stage, breached=breached, scenario=scenario, officer=officer
-    )
+    filters = {"district": district, "street": street, "officer": officer}
+    try:
+        scope = access.list_scope(caller.principal)
+    except Refused as refusal:
+        raise caller.deny(str(refusal)) from refusal
+    for name, value in scope.items():
+        if filters[name] not in (None, value):
+            raise caller.deny(f"{caller.principal.role.value} {caller.principal.sub} may list {name} {value} only")
+        filters[name] = value
+    query = visibility_query(**filters, stage=stage, breached=breached, scenario=scenario)
     return CaseList(cases=await _list(client, query, limit), query=query)
 
 
@@ -138,6 +166,13 @@ async def _list(client: Client, query: str, limit: int) -> list[CaseSummary]:
             )
         )
     return cases
+
+
+async def _status(client: Client, case_id: str) -> CaseStatus:
+    try:
+        return await client.get_workflow_handle(case_id).query(MuckTruckCaseWorkflow.status)
+    except RPCError as err:
+        raise _rpc_problem(err, case_id) from err
 
 
 def _is_unknown_reference(cause: BaseException | None) -> bool:

@@ -4,6 +4,8 @@ from fastapi import APIRouter, HTTPException, Request, status
 from sqlmodel import Session
 
 from activities.evidence_store import EvidenceRejected, SnapshotFetcher
+from api.access import event_refusal
+from api.auth import REFUSED, CallerDep
 from api.deps import EngineDep, SettingsDep, TemporalDep
 from api.intake import submit_muck_truck_event
 from api.schemas import EventAccepted, Problem
@@ -18,12 +20,19 @@ router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
     "/muck-truck/events",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=EventAccepted,
-    responses={422: {"model": Problem}},
+    responses={422: {"model": Problem}, **REFUSED},
     summary="Report a muck-truck (渣土车) sighting from a road camera",
 )
 async def post_muck_truck_event(
-    event: CameraEvent, request: Request, client: TemporalDep, engine: EngineDep, settings: SettingsDep
+    event: CameraEvent,
+    request: Request,
+    client: TemporalDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    caller: CallerDep,
 ) -> EventAccepted:
+    if reason := event_refusal(caller.principal, event.camera_id):
+        raise caller.deny(reason)
     with Session(engine) as session:
         if session.get(Camera, event.camera_id) is None:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown camera {event.camera_id}")

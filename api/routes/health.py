@@ -3,13 +3,14 @@
 from fastapi import APIRouter, Response, status
 from sqlalchemy import text
 
+from api.auth import PUBLIC
 from api.deps import EngineDep, TemporalDep
 from api.schemas import Health
 
 router = APIRouter(tags=["ops"])
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", response_model=Health, openapi_extra=PUBLIC)
 async def healthz(client: TemporalDep, engine: EngineDep, response: Response) -> Health:
     try:
         await client.service_client.check_health()

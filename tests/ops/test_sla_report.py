@@ -14,6 +14,8 @@ import pytest
 import pytest_asyncio
 
 from api.app import create_app
+from models.auth import bearer, signing_key
+from models.case import Role
 from models.settings import Settings
 from models.sla import CaseMilestones, Resolution
 from models.store import session_scope
@@ -77,7 +79,9 @@ async def api(backend: str, create_database, dev_env, tmp_path) -> AsyncIterator
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://onething.test") as client:
+        city = bearer(signing_key(settings), sub="city-duty", role=Role.city)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onething.test", headers=city) as client:
             yield client
 
 
