@@ -3,43 +3,13 @@ server with every tier's worker running, and the store checked afterwards. Each 
 taken by the caller whose token allows it (tests/security/ covers who may not)."""
 
 import asyncio
-from datetime import UTC, datetime
 
 import httpx
 from sqlmodel import Session, select
 
 from models.case import Role
 from models.store import CaseLedgerEntry
-from tests.casebook import CAMERA, JIULONGPO, NEAR_OFFICER, PLATE_CROSS, PLATE_LOCAL, XIEJIAWAN
-from workers.frames import write_frame
-
-
-def sighting(api, plate: str, n: int, **alert) -> dict:
-    frame = write_frame(api.stack.settings.home / "snapshots", f"api-{plate}-{n}.png", seed=1000 + n)
-    return {
-        "camera_id": CAMERA,
-        "observed_at": datetime.now(UTC).isoformat(),
-        "snapshot_uri": str(frame),
-        "alert": {"violation": "spillage", "plate": plate, "confidence": 0.88, **alert},
-    }
-
-
-async def stage_of(api, case_id: str, wanted: str, timeout_s: float = 20) -> dict:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        body = (await api.city.get(f"/v1/cases/{case_id}")).json()
-        if body["stage"] == wanted:
-            return body
-        assert asyncio.get_running_loop().time() < deadline, f"stuck in {body['stage']}, wanted {wanted}"
-        await asyncio.sleep(0.05)
-
-
-async def open_case(api, plate: str, n: int) -> str:
-    response = await api.camera.post("/v1/scenarios/muck-truck/events", json=sighting(api, plate, n))
-    assert response.status_code == 202, response.text
-    case_id = response.json()["case_id"]
-    api.stack._opened.append(api.stack.client.get_workflow_handle(case_id))
-    return case_id
+from tests.casebook import FAR_OFFICER, JIULONGPO, NEAR_OFFICER, PLATE_CROSS, PLATE_LOCAL, XIEJIAWAN
 
 
 def officer(api, officer_id: str = NEAR_OFFICER) -> httpx.AsyncClient:
@@ -47,13 +17,13 @@ def officer(api, officer_id: str = NEAR_OFFICER) -> httpx.AsyncClient:
 
 
 async def test_event_to_closed_case_through_the_api(api):
-    response = await api.camera.post("/v1/scenarios/muck-truck/events", json=sighting(api, PLATE_LOCAL, 1))
+    response = await api.camera.post("/v1/scenarios/muck-truck/events", json=api.sighting(PLATE_LOCAL, 1))
     assert response.status_code == 202, response.text
     case_id = response.json()["case_id"]
     api.stack._opened.append(api.stack.client.get_workflow_handle(case_id))
     assert response.json()["status_url"].endswith(f"/v1/cases/{case_id}")
 
-    case = await stage_of(api, case_id, "awaiting_response")
+    case = await api.stage_of(case_id, "awaiting_response")
     assert case["officer"]["officer_id"] == NEAR_OFFICER and case["responsible"]["street_code"] == XIEJIAWAN
 
     district = api.as_(Role.district, "jlp-duty", unit=JIULONGPO)
@@ -67,17 +37,17 @@ async def test_event_to_closed_case_through_the_api(api):
     assert mine["officer"] == NEAR_OFFICER and mine["street"] == XIEJIAWAN and mine["breached"] is False
     assert "OneThingDistrict = '500107'" in listed["query"]
 
-    wrong = await officer(api, "OF-XJW-2").post(f"/v1/cases/{case_id}/actions/accept", json={})
+    wrong = await officer(api, FAR_OFFICER).post(f"/v1/cases/{case_id}/actions/accept", json={})
     assert wrong.status_code == 403 and "not assigned" in wrong.json()["detail"]
     assigned = officer(api)
     assert (await assigned.post(f"/v1/cases/{case_id}/actions/accept", json={})).status_code == 200
-    await stage_of(api, case_id, "disposing")
+    await api.stage_of(case_id, "disposing")
     report = {"outcome": "清扫路面、罚款", "penalty_ref": "渝九城罚〔2026〕100"}
     ok = await assigned.post(f"/v1/cases/{case_id}/actions/report_disposal", json={"report": report})
     assert ok.status_code == 200, ok.text
-    await stage_of(api, case_id, "verifying")
+    await api.stage_of(case_id, "verifying")
     assert (await district.post(f"/v1/cases/{case_id}/actions/verify", json={})).status_code == 200
-    closed = await stage_of(api, case_id, "closed")
+    closed = await api.stage_of(case_id, "closed")
     assert closed["outcome"] == "清扫路面、罚款"
     actors = {e["action"]: e["actor"] for e in closed["timeline"]}
     assert actors["officer accepted"] == f"officer:{NEAR_OFFICER}" and actors["district verified"] == "district:jlp-duty"
@@ -90,23 +60,23 @@ async def test_event_to_closed_case_through_the_api(api):
 
 
 async def test_bad_input_is_refused_with_a_reason(api):
-    unknown_camera = {**sighting(api, PLATE_LOCAL, 2), "camera_id": "CAM-NOPE"}
+    unknown_camera = {**api.sighting(PLATE_LOCAL, 2), "camera_id": "CAM-NOPE"}
     nope = api.as_(Role.camera, "CAM-NOPE", camera="CAM-NOPE")
     r = await nope.post("/v1/scenarios/muck-truck/events", json=unknown_camera)
     assert r.status_code == 422 and "unknown camera CAM-NOPE" in r.json()["detail"]
 
-    outside = {**sighting(api, PLATE_LOCAL, 3), "snapshot_uri": "/etc/passwd"}
+    outside = {**api.sighting(PLATE_LOCAL, 3), "snapshot_uri": "/etc/passwd"}
     r = await api.camera.post("/v1/scenarios/muck-truck/events", json=outside)
     assert r.status_code == 422 and "outside the allowed snapshot directories" in r.json()["detail"]
 
-    missing = {**sighting(api, PLATE_LOCAL, 4), "snapshot_uri": str(api.stack.settings.home / "snapshots" / "x.png")}
+    missing = {**api.sighting(PLATE_LOCAL, 4), "snapshot_uri": str(api.stack.settings.home / "snapshots" / "x.png")}
     assert (await api.camera.post("/v1/scenarios/muck-truck/events", json=missing)).status_code == 422
 
-    bad_plate = sighting(api, "ABC123", 5)
+    bad_plate = api.sighting("ABC123", 5)
     r = await api.camera.post("/v1/scenarios/muck-truck/events", json=bad_plate)
     assert r.status_code == 422 and "not a Chinese plate" in r.text
 
-    naive_time = {**sighting(api, PLATE_LOCAL, 6), "observed_at": "2026-11-24T10:00:00"}
+    naive_time = {**api.sighting(PLATE_LOCAL, 6), "observed_at": "2026-11-24T10:00:00"}
     assert (await api.camera.post("/v1/scenarios/muck-truck/events", json=naive_time)).status_code == 422
 
     r = await api.city.get("/v1/cases/no-such-case")
@@ -120,8 +90,8 @@ async def test_bad_input_is_refused_with_a_reason(api):
 
 
 async def test_cross_district_refusals_and_unknown_references(api):
-    case_id = await open_case(api, PLATE_CROSS, 7)
-    await stage_of(api, case_id, "awaiting_city")
+    case_id = await api.open_case(PLATE_CROSS, 7)
+    await api.stage_of(case_id, "awaiting_city")
     district = api.as_(Role.district, "jlp-duty", unit=JIULONGPO)
     r = await district.post(f"/v1/cases/{case_id}/actions/confirm_cross_district", json={})
     assert r.status_code == 403 and "only the city" in r.json()["detail"]
