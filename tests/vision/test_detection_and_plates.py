@@ -1,11 +1,15 @@
 """Vehicles and plates on real photos from packages, with a plate rendered in a CJK font."""
 
-from pathlib import Path
 
 import cv2
 import pytest
 
-from models.vision.samples import DOG_TRUCK_PLATE_QUAD, paste_plate, render_plate, truck_frame_with_plate
+from models.vision.samples import (
+    DOG_TRUCK_PLATE_QUAD,
+    paste_plate,
+    render_plate,
+    truck_frame_with_plate,
+)
 from tests.vision.conftest import CACHE
 
 

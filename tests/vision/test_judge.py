@@ -11,7 +11,10 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from activities.evidence_store import EvidenceStore
-from activities.vision.classifier import ClassifierContractError, VisualViolationClassifier
+from activities.vision.classifier import (
+    ClassifierContractError,
+    VisualViolationClassifier,
+)
 from activities.vision.judge import FrameJudge
 from models.case import Violation
 from models.store import Camera, make_engine, session_scope
@@ -19,7 +22,7 @@ from models.store.registry import CHONGQING_TZ
 from models.vision.samples import truck_frame_with_plate
 from models.vision.settings import VisionSettings
 from models.vision.tables import CameraSection, RestrictedZone
-from tests.casebook import CAMERA, PLATE_LOCAL, YANGJIAPING, JIULONGPO
+from tests.casebook import CAMERA, JIULONGPO, PLATE_LOCAL, YANGJIAPING
 from tests.vision.conftest import CACHE
 from tests.workflows.conftest import case_settings  # noqa: F401  (fixture)
 
@@ -90,9 +93,9 @@ def test_section_speed_from_two_cameras(judge_and_engine):
 def test_restricted_zone_around_the_camera(judge_and_engine):
     judge, engine = judge_and_engine
     with session_scope(engine) as session:
-        session.add(RestrictedZone(id="Z-OLD-TOWN", name="杨家坪步行街", geofence=json.dumps(
-            {"type": "Polygon", "coordinates": [[[106.50, 29.50], [106.52, 29.50], [106.52, 29.51], [106.50, 29.51], [106.50, 29.50]]]}
-        )))
+        ring = [[106.50, 29.50], [106.52, 29.50], [106.52, 29.51], [106.50, 29.51], [106.50, 29.50]]
+        geofence = json.dumps({"type": "Polygon", "coordinates": [ring]})
+        session.add(RestrictedZone(id="Z-OLD-TOWN", name="杨家坪步行街", geofence=geofence))
     verdict = judge.judge(_frame_bytes(), _camera(engine, CAMERA), NIGHT, "c" * 64, min_confidence=0.6)
     assert verdict.violation is Violation.restricted_zone and "杨家坪步行街" in verdict.reason
     assert len(verdict.crops) == 1 and verdict.crops[0].plate == PLATE_LOCAL

@@ -5,6 +5,7 @@ Runs on time-skipping Temporal with every tier's worker, as the workflow tests d
 from datetime import datetime
 
 import cv2
+import pytest
 from sqlmodel import Session, select
 
 from models.case import CameraEvent, Stage, Violation
@@ -14,7 +15,9 @@ from models.vision.samples import truck_frame_with_plate
 from models.vision.tables import PlateSighting
 from tests.casebook import CAMERA, NEAR_OFFICER, PLATE_LOCAL, SITE_LOCAL
 from tests.vision.conftest import CACHE
-from tests.workflows.conftest import case_settings, stack, ts_env, wait_for  # noqa: F401  (fixtures)
+from tests.workflows.conftest import case_settings, stack, ts_env, wait_for  # noqa: F401,F811  (fixtures)
+
+pytestmark = pytest.mark.slow  # real Temporal (time-skipping) server and every tier's worker
 
 AFTERNOON = datetime(2026, 11, 24, 14, 5, tzinfo=CHONGQING_TZ)  # the casebook permit allows 22:00–06:00
 

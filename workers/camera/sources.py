@@ -108,7 +108,9 @@ def still_frames(source: str, fps: float, *, count: int | None = None) -> Iterat
             time.sleep(max(0.0, 1.0 / fps - (time.monotonic() - started)))
 
 
-def frames_from(source: str, fps: float, *, started_at: datetime | None = None, count: int | None = None) -> Iterator[SampledFrame]:
+def frames_from(
+    source: str, fps: float, *, started_at: datetime | None = None, count: int | None = None
+) -> Iterator[SampledFrame]:
     if is_still_image(source):
         return still_frames(source, fps, count=count)
     if is_live(source):
