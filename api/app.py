@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI
 from api.auth import authenticate
 from api.limits import BodySizeLimit
 from api.prometheus import install_metrics
-from api.routes import cases, events, health, metrics
+from api.routes import cases, codec, events, health, metrics
 from models.auth import signing_key
 from models.policy import MuckTruckPolicy
 from models.settings import Settings, get_settings
@@ -46,5 +46,6 @@ def create_app(settings: Settings | None = None, policy: MuckTruckPolicy | None 
     app.include_router(cases.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.include_router(codec.router)
     install_metrics(app)
     return app

@@ -1,0 +1,50 @@
+"""Remote payload codec for the Temporal Web UI and CLI (`temporal ... --codec-endpoint`).
+
+Case payloads are encrypted at rest (models/payload_codec.py); operators of the city and
+district centres decode them here with their token, everyone else is refused (audited).
+The wire format is Temporal's: `{"payloads": [{"metadata": {...}, "data": "..."}]}` in
+protobuf JSON.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Request, status
+from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
+from temporalio.api.common.v1 import Payloads
+
+from api.auth import REFUSED, CallerDep
+from models.case import Role
+from models.payload_codec import PayloadKeyError
+
+router = APIRouter(prefix="/codec", tags=["ops"])
+OPERATORS = {Role.city, Role.district}
+PayloadsBody = Annotated[dict[str, Any], Body(description="Temporal Payloads in protobuf JSON")]
+
+
+@router.post("/decode", responses=REFUSED, summary="Decrypt payloads for an authorised operator")
+async def decode(body: PayloadsBody, request: Request, caller: CallerDep) -> dict[str, Any]:
+    codec = _codec_for(request, caller)
+    try:
+        decoded = await codec.decode(_payloads(body).payloads)
+    except (PayloadKeyError, ValueError) as err:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"cannot decode: {err}") from err
+    return MessageToDict(Payloads(payloads=decoded))
+
+
+@router.post("/encode", responses=REFUSED, summary="Encrypt payloads (for the UI's inputs, e.g. signals)")
+async def encode(body: PayloadsBody, request: Request, caller: CallerDep) -> dict[str, Any]:
+    codec = _codec_for(request, caller)
+    return MessageToDict(Payloads(payloads=await codec.encode(_payloads(body).payloads)))
+
+
+def _codec_for(request: Request, caller: CallerDep):
+    if caller.principal.role not in OPERATORS:
+        raise caller.deny(f"only city and district operators may use the payload codec, not a {caller.principal.role.value}")
+    return request.app.state.temporal.data_converter.payload_codec
+
+
+def _payloads(body: dict[str, Any]) -> Payloads:
+    try:
+        return ParseDict(body, Payloads())
+    except ParseError as err:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"not Temporal payloads: {err}") from err
