@@ -9,6 +9,7 @@ same codec for the Temporal UI, for authorised operators only.
 import os
 from collections.abc import Mapping, Sequence
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
@@ -50,5 +51,8 @@ class EncryptionCodec(PayloadCodec):
         cipher = self._ciphers.get(key_id)
         if cipher is None:
             raise PayloadKeyError(f"payload was encrypted with key {key_id!r}, which is not configured")
-        plain = cipher.decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], key_id.encode())
+        try:
+            plain = cipher.decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], key_id.encode())
+        except InvalidTag as err:
+            raise PayloadKeyError(f"payload does not authenticate under key {key_id!r} (tampered or truncated)") from err
         return Payload.FromString(plain)

@@ -55,5 +55,8 @@ async def test_keys_rotate_and_unknown_keys_are_refused():
     assert resealed.metadata["encryption-key-id"] == b"k2"
     with pytest.raises(PayloadKeyError, match="k2"):
         await old.decode([resealed])
+    tampered = Payload(metadata=resealed.metadata, data=resealed.data[:-1] + bytes([resealed.data[-1] ^ 1]))
+    with pytest.raises(PayloadKeyError, match="tampered"):
+        await rotated.decode([tampered])
     with pytest.raises(PayloadKeyError, match="32 bytes"):
         EncryptionCodec({"k1": base64.b64decode("c2hvcnQ=")}, "k1")
