@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from api.schemas import Action
 from models.auth import Principal
-from models.case import Actor, CaseStatus, Role
+from models.case import Actor, CaseStatus, Role, Tier
 from workflows.blocks import authority
 from workflows.blocks.authority import Refused
 
@@ -77,6 +77,19 @@ def list_scope(principal: Principal) -> dict[str, str]:
     if principal.role is Role.officer:
         return {"officer": principal.sub}
     raise Refused(f"a {principal.role.value} key only reports sightings; it cannot list cases")
+
+
+def report_refusal(principal: Principal, tier: Tier, code: str, district_code: str | None) -> str | None:
+    """Service-level reports: the city reads every tier; a district its own report and its
+    streets'; a street its own. `district_code` is the district the report's unit lies in."""
+    if principal.role is Role.city:
+        return None
+    if principal.role is Role.district and district_code == principal.unit:
+        return None
+    if principal.role is Role.street and tier is Tier.street and code == principal.unit:
+        return None
+    own = f" (ask for your own: {principal.role.value}={principal.unit})" if principal.unit else ""
+    return f"a {principal.role.value} user cannot read the {tier.value} report of {code}{own}"
 
 
 def _require_street_of_case(case: CaseStatus, actor: Actor) -> None:

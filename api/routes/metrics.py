@@ -8,6 +8,8 @@ from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import AwareDatetime
 from sqlmodel import Session
 
+from api import access
+from api.auth import REFUSED, CallerDep
 from api.deps import EngineDep
 from api.schemas import Problem
 from models.case import Tier
@@ -22,11 +24,12 @@ router = APIRouter(prefix="/v1/metrics", tags=["ops"])
 @router.get(
     "/sla",
     response_model=SlaReport,
-    responses={422: {"model": Problem}},
+    responses={422: {"model": Problem}, **REFUSED},
     summary="Received, closed, closure and on-time rates, time to assign/respond/dispose/close",
 )
 def get_sla(
     engine: EngineDep,
+    caller: CallerDep,
     tier: Tier | None = None,
     district: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     street: Annotated[str | None, Query(pattern=r"^\d{9}$")] = None,
@@ -42,6 +45,8 @@ def get_sla(
     tier = tier or (Tier.street if street else Tier.district if district else Tier.city)
     with Session(engine) as session:
         code = _scope_code(session, tier, district, street)
+        if reason := access.report_refusal(caller.principal, tier, code, _district_of(session, tier, code)):
+            raise caller.deny(reason)
         return sla_report(
             session, tier=tier, code=code, since=since, until=until, as_of=min(until or now, now), scenario=scenario
         )
@@ -64,3 +69,10 @@ def _scope_code(session: Session, tier: Tier, district: str | None, street: str 
     if district and row.district_code != district:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"street {street} is not in district {district}")
     return street
+
+
+def _district_of(session: Session, tier: Tier, code: str) -> str | None:
+    """The district a report's unit lies in (none for the city's), to check the caller's scope."""
+    if tier is Tier.street:
+        return session.get(StreetRow, code).district_code
+    return code if tier is Tier.district else None

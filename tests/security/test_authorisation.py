@@ -206,3 +206,30 @@ async def test_every_step_by_the_caller_allowed_to_take_it(api):
     assert closed["outcome"] == "罚款并清运" and closed["returns"] == 1
     actors = {entry["actor"] for entry in closed["timeline"]}
     assert {"district:jlp-duty", "city:city-duty", "district:spb-duty", f"officer:{NEAR_OFFICER}"} <= actors
+
+
+async def test_service_level_reports_are_read_within_the_callers_scope(api):
+    callers = clients(api)
+    asks = {
+        "city": {"tier": "city"},
+        "九龙坡": {"district": JIULONGPO},
+        "谢家湾 (九龙坡)": {"street": XIEJIAWAN},
+        "沙坪坝": {"district": SHAPINGBA},
+        "小龙坎 (沙坪坝)": {"street": XIAOLONGKAN},
+    }
+    readable = {
+        "city": set(asks),
+        "district": {"九龙坡", "谢家湾 (九龙坡)"},
+        "other district": {"沙坪坝", "小龙坎 (沙坪坝)"},
+        "street": {"谢家湾 (九龙坡)"},
+    }
+    outcomes = {}
+    for name, client in callers.items():
+        for ask, params in asks.items():
+            outcomes[name, ask] = (await client.get("/v1/metrics/sla", params=params)).status_code
+    assert outcomes == {
+        (name, ask): 200 if ask in readable.get(name, set()) else 403 for name in callers for ask in asks
+    }
+    refused = (await callers["district"].get("/v1/metrics/sla")).json()["detail"]
+    assert refused == f"a district user cannot read the city report of CITY (ask for your own: district={JIULONGPO})"
+    assert {row.action for row in audit_rows(api)} == {"get_sla"}
