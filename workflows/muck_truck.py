@@ -288,6 +288,8 @@ class MuckTruckCaseWorkflow(CaseWorkflow):
     def _validate_sighting(self, event: CameraEvent) -> None:
         if self.case.stage in (Stage.closed, Stage.dismissed):
             raise authority.Refused(f"case {self.case.case_id} is {self.case.stage.value}")
+        if event.event_key == self.first.event_key:
+            return  # the sighting that opened the case, delivered by update-with-start (a raw frame has no alert)
         alert = event.alert
         if alert is None or alert.plate != self.case.plate or alert.violation != self.case.violation:
             raise authority.Refused("sighting is of another truck or violation")

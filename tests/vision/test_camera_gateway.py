@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 
 from models.case import CameraEvent
-from models.vision.samples import truck_frame_with_plate
-from tests.vision.conftest import CACHE
+from tests.vision.conftest import two_trucks_passing
 from workers.camera.gateway import CameraGateway, EventPoster, GatewayConfig, GatewayReport
 from workers.camera.sources import live_frames, video_frames
 
@@ -64,16 +63,8 @@ class FakeApi:
 
 @pytest.fixture(scope="module")
 def two_trucks_video(tmp_path_factory, sample) -> str:
-    """3 s at 5 fps: a truck (渝A·11111), an empty road, then another truck (渝A·22222)."""
     sample("wqy-microhei.ttc")
-    first, second = truck_frame_with_plate("渝A·11111", CACHE), truck_frame_with_plate("渝A·22222", CACHE)
-    empty = np.full_like(first, 90)
-    path = tmp_path_factory.mktemp("video") / "two-trucks.avi"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 5.0, (first.shape[1], first.shape[0]))
-    for frame in [first] * 5 + [empty] * 5 + [second] * 5:
-        writer.write(frame)
-    writer.release()
-    return str(path)
+    return two_trucks_passing(tmp_path_factory.mktemp("video") / "two-trucks.avi", "渝A·11111", "渝A·22222")
 
 
 def test_video_is_sampled_on_its_own_timeline(two_trucks_video):

@@ -30,6 +30,7 @@ RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 
 class GatewayConfig(BaseModel):
     api_url: str = "http://127.0.0.1:8000"
+    token: str | None = Field(default=None, repr=False, description="the camera's key (`onething token --role camera`)")
     camera_id: str = Field(min_length=1, max_length=64)
     snapshots_dir: Path
     classes: tuple[str, ...] = ("truck",)
@@ -72,7 +73,8 @@ class EventPoster:
         self.report.waited_s += time.monotonic() - started
 
     def _run(self) -> None:
-        with httpx.Client(base_url=self.config.api_url, timeout=10.0) as client:
+        headers = {"Authorization": f"Bearer {self.config.token}"} if self.config.token else {}
+        with httpx.Client(base_url=self.config.api_url, timeout=10.0, headers=headers) as client:
             while (event := self.queue.get()) is not None:
                 self._send(client, event)
 

@@ -55,6 +55,9 @@ def register(app: typer.Typer) -> None:
         camera_id: str = typer.Option(..., help="the camera's id in the registry"),
         fps: float = typer.Option(2.0, min=0.1, max=30.0, help="frames sampled per second"),
         api: str = typer.Option("http://127.0.0.1:8000", help="OneThing API base URL"),
+        token: str | None = typer.Option(
+            None, envvar="ONETHING_CAMERA_TOKEN", help="the camera's key: `onething token --role camera --camera ID`"
+        ),
         snapshots: Path | None = typer.Option(None, help="where frames are saved for the API; default <home>/snapshots"),
         classes: list[str] = typer.Option(["truck"], "--class", help="vehicle classes to post (repeat)"),
         gap: float = typer.Option(5.0, help="seconds unseen before a pass is over"),
@@ -76,7 +79,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from None
         config = GatewayConfig(
-            api_url=api, camera_id=camera_id, snapshots_dir=snapshots or get_settings().home / "snapshots",
+            api_url=api, token=token, camera_id=camera_id, snapshots_dir=snapshots or get_settings().home / "snapshots",
             classes=tuple(classes), gap_seconds=gap,
         )
         started = start_time.astimezone() if start_time else None
