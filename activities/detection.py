@@ -156,6 +156,7 @@ def _crop_row(case_id: str, frame: Evidence, crop: StoredCrop) -> EvidenceRecord
                 "what": f"{crop.label} cut from frame sha256:{frame.sha256} at score {crop.score:.3f}",
                 "frame_sha256": frame.sha256,
                 "model": crop.model.model_dump(),
+                "score": crop.score,
                 "box": crop.box.model_dump(),
                 "plate": crop.plate,
                 "plate_confidence": crop.plate_confidence,

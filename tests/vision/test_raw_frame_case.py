@@ -51,7 +51,7 @@ async def test_raw_frame_opens_a_case_that_reaches_assignment(manifest, sample, 
         crops = [r for r in rows if r.sha256 != frame.sha256]
         assert [c.sha256 for c in crops] == analysed["crops"] and crops[0].media_type == "image/png"
         cut = crops[0].custody[-1]
-        assert cut["frame_sha256"] == frame.sha256 and cut["plate"] == PLATE_LOCAL
+        assert cut["frame_sha256"] == frame.sha256 and cut["plate"] == PLATE_LOCAL and cut["score"] > 0.5
         assert cut["model"]["sha256"] == manifest.models["vehicle-detector"].sha256
         assert (stack.settings.evidence_dir / "sha256" / crops[0].sha256[:2] / crops[0].sha256[2:4] / crops[0].sha256).exists()
         sighting = session.exec(select(PlateSighting)).one()
