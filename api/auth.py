@@ -18,7 +18,7 @@ from api.schemas import Problem
 from models.auth import Principal, TokenRejected, verify_token
 from models.store.audit import AuditEntry, record_denial
 
-bearer = HTTPBearer(auto_error=False, description="a token from `onething token` (docs/security.md)")
+bearer_scheme = HTTPBearer(auto_error=False, description="a token from `onething token` (docs/security.md)")
 
 PUBLIC: dict[str, Any] = {"security": [{}]}
 """`openapi_extra` of a route anyone may call: no token asked, and the OpenAPI document
@@ -30,7 +30,7 @@ REFUSED: dict[int | str, dict[str, Any]] = {401: {"model": Problem}, 403: {"mode
 async def authenticate(
     request: Request,
     engine: EngineDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
 ) -> Principal | None:
     if getattr(request.scope.get("route"), "openapi_extra", None) == PUBLIC:
         return None

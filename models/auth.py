@@ -68,6 +68,8 @@ class Principal(BaseModel):
 
 
 def signing_key(settings: Settings) -> bytes:
+    """The one key tokens are signed and verified with: the configured secret in a
+    deployment, else the embedded stack's own, generated on first use."""
     if settings.jwt_secret is not None:
         return settings.jwt_secret.get_secret_value().encode()
     return load_or_create_secret(settings.home / "secrets" / "jwt.key")
