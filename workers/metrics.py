@@ -43,7 +43,7 @@ def worker_metrics(tiers: Sequence[str], home: Path, bind: str | None = None) ->
         yield None
         return
     host, _, port = bind.rpartition(":")
-    address = f"{host}:{int(port) or _free_port(host)}"
+    address = f"{host}:{int(port) or free_port(host)}"
     Runtime.set_default(Runtime(telemetry=prometheus_telemetry(address)), error_if_already_set=False)
     target = home / "metrics" / f"worker-{'-'.join(tiers)}-{os.getpid()}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +66,7 @@ def prometheus_telemetry(address: str) -> TelemetryConfig:
     )
 
 
-def _free_port(host: str) -> int:
+def free_port(host: str) -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
