@@ -4,6 +4,7 @@ delivered can repeat one); the webhook passes the key as `Idempotency-Key`.
 """
 
 from typing import Protocol
+from urllib.parse import quote
 
 import httpx
 import structlog
@@ -43,7 +44,7 @@ class WebhookNotifier:
         response = httpx.post(
             self.url,
             json=message.model_dump(mode="json"),
-            headers={"Idempotency-Key": message.key},
+            headers={"Idempotency-Key": quote(message.key, safe="#:")},  # keys carry plates (渝A…): not ASCII
             timeout=self.timeout_s,
         )
         response.raise_for_status()  # the activity retries until the receiver takes it
