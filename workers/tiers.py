@@ -1,8 +1,9 @@
 """Which workflows and activities each tier's worker serves.
 
 The district worker runs the case workflows (and, as local activities, the millisecond
-steps: officer choice and directory lookups); each tier's worker writes that tier's
-ledger rows and delivers its notifications; the vision worker handles detection.
+steps: officer choice and directory lookups); the street worker runs the risk-point
+patrols a rainstorm warning fans out; each tier's worker writes that tier's ledger rows
+and delivers its notifications; the vision worker handles detection.
 """
 
 from collections.abc import Callable, Sequence
@@ -20,15 +21,22 @@ from activities.ledger import LedgerActivities
 from activities.milestones import MilestoneActivities
 from activities.notification import NotificationActivities
 from activities.notifiers import notifiers_from
+from activities.risk_points import RiskPointActivities
 from activities.triage import TriageActivities
 from activities.vision.judge import frame_judge_for
 from models import task_queues
 from models.settings import Settings
 from models.vision.settings import get_vision_settings
 from workflows.blocks.milestones import SettleMilestonesInterceptor
+from workflows.crowd_control import CrowdControlWorkflow
+from workflows.heavy_rain import HeavyRainWarningWorkflow
 from workflows.muck_truck import MuckTruckCaseWorkflow
+from workflows.risk_point import RiskPointPatrolWorkflow
 
-WORKFLOWS: dict[str, list[type]] = {task_queues.DISTRICT: [MuckTruckCaseWorkflow]}
+WORKFLOWS: dict[str, list[type]] = {
+    task_queues.DISTRICT: [MuckTruckCaseWorkflow, HeavyRainWarningWorkflow, CrowdControlWorkflow],
+    task_queues.STREET: [RiskPointPatrolWorkflow],  # 巡查 belongs to the street that patrols
+}
 
 
 def activities_for(tier: str, engine: Engine, settings: Settings) -> list[Callable]:
@@ -47,10 +55,14 @@ def activities_for(tier: str, engine: Engine, settings: Settings) -> list[Callab
             assignment.choose_officer,
             assignment.release,
             DirectoryActivities(engine).street_place,
+            RiskPointActivities(engine).page,
             ledger,
             notify,
         ]
-    if tier in (task_queues.CITY, task_queues.STREET):
+    if tier == task_queues.STREET:
+        assignment = AssignmentActivities(engine)
+        return [assignment.choose_officer, assignment.release, ledger, notify]
+    if tier == task_queues.CITY:
         return [ledger, notify]
     raise ValueError(f"unknown tier {tier!r}; choose one of {', '.join(task_queues.ALL)}")
 
