@@ -13,8 +13,10 @@ from fastapi import Depends, FastAPI
 from api.auth import authenticate
 from api.limits import BodySizeLimit
 from api.prometheus import install_metrics
-from api.routes import cases, codec, events, health, metrics
+from api.routes import cases, codec, crowd, events, health, heavy_rain, metrics
 from models.auth import signing_key
+from models.crowd import CrowdPolicy
+from models.heavy_rain import HeavyRainPolicy
 from models.policy import MuckTruckPolicy
 from models.settings import Settings, get_settings
 from models.store.engine import make_engine
@@ -29,6 +31,8 @@ def create_app(settings: Settings | None = None, policy: MuckTruckPolicy | None 
         app.state.settings = settings
         app.state.jwt_key = signing_key(settings)
         app.state.muck_truck_policy = policy or MuckTruckPolicy()
+        app.state.heavy_rain_policy = HeavyRainPolicy()
+        app.state.crowd_policy = CrowdPolicy()
         app.state.engine = make_engine(settings.resolved_database_url)
         app.state.temporal = await connect(settings=settings)
         yield
@@ -44,6 +48,8 @@ def create_app(settings: Settings | None = None, policy: MuckTruckPolicy | None 
     app.add_middleware(BodySizeLimit)
     app.include_router(events.router)
     app.include_router(cases.router)
+    app.include_router(heavy_rain.router)
+    app.include_router(crowd.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(codec.router)
