@@ -8,7 +8,7 @@ where they start its calm period. A place has at most one open case.
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Request, status
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlmodel import Session
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
@@ -16,8 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.places import place_of
 from api.auth import REFUSED, CallerDep
 from api.deps import EngineDep, TemporalDep
-from api.routes.cases import _validation_reason
-from api.routes.scenario_calls import place_refusal, query, update
+from api.routes.scenario_calls import act, place_refusal, query
 from api.schemas import Problem
 from models import search_attributes as sa
 from models import task_queues
@@ -85,8 +84,4 @@ async def act_on_place_case(
     body: Annotated[dict[str, Any], Body(description="the command without `actor` (the bearer token says who acts)")],
 ) -> CrowdStatus:
     command_type = AcceptCommand if action == "accept" else MeasureCommand
-    try:
-        command = command_type.model_validate({**body, "actor": caller.principal.actor()})
-    except ValidationError as err:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, _validation_reason(err)) from err
-    return await update(client.get_workflow_handle(workflow_id(place_id)), action, command, CrowdStatus)
+    return await act(client, workflow_id(place_id), action, command_type, body, caller, CrowdStatus)

@@ -11,7 +11,7 @@ from datetime import timedelta, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Request, status
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from shapely.geometry import shape
 from sqlmodel import Session, select
 from temporalio.client import Client
@@ -22,8 +22,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.risk_points import touched_districts
 from api.auth import REFUSED, CallerDep
 from api.deps import EngineDep, TemporalDep
-from api.routes.cases import _validation_reason
-from api.routes.scenario_calls import place_refusal, query, update
+from api.routes.scenario_calls import act, place_refusal, query
 from api.schemas import Problem
 from models import search_attributes as sa
 from models import task_queues
@@ -115,11 +114,7 @@ async def act_on_patrol(
     body: Annotated[dict[str, Any], Body(description="the command without `actor` (the bearer token says who acts)")],
 ) -> PatrolStatus:
     command_type = AcceptCommand if action == "accept" else PatrolReportCommand
-    try:
-        command = command_type.model_validate({**body, "actor": caller.principal.actor()})
-    except ValidationError as err:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, _validation_reason(err)) from err
-    return await update(client.get_workflow_handle(case_id), action, command, PatrolStatus)
+    return await act(client, case_id, action, command_type, body, caller, PatrolStatus)
 
 
 async def _issue(client: Client, engine, warning: RainWarning, policy: HeavyRainPolicy, *, reopen_ok: bool) -> bool:

@@ -4,12 +4,13 @@ workflow's query or update with Temporal's answers mapped to HTTP as `cases` map
 from typing import Any
 
 from fastapi import HTTPException, status
-from pydantic import BaseModel
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from pydantic import BaseModel, ValidationError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
-from api.routes.cases import _is_unknown_reference, _rpc_problem
+from api.auth import Caller
+from api.routes.cases import _is_unknown_reference, _rpc_problem, _validation_reason
 from models.auth import Principal
 from models.case import CaseCore, Role
 
@@ -46,3 +47,14 @@ async def update(handle: WorkflowHandle, name: str, command: BaseModel, result_t
         raise HTTPException(code, reason) from err
     except RPCError as err:
         raise _rpc_problem(err, handle.id) from err
+
+
+async def act(
+    client: Client, workflow_id: str, action: str, command_type: type[BaseModel], body: dict[str, Any], caller: Caller, result_type: type
+) -> Any:
+    """A human step: the body plus the caller as actor (the token says who acts), then the update."""
+    try:
+        command = command_type.model_validate({**body, "actor": caller.principal.actor()})
+    except ValidationError as err:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, _validation_reason(err)) from err
+    return await update(client.get_workflow_handle(workflow_id), action, command, result_type)
