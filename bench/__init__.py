@@ -4,4 +4,4 @@ Each module in `BENCHMARKS` exposes `run() -> dict` of named figures and writes 
 `bench/results/<name>.json` and `.md`; the runner prints one markdown table of them all.
 """
 
-BENCHMARKS = ("locate", "vision")
+BENCHMARKS = ("locate", "vision", "intake", "lifecycle")

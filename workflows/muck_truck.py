@@ -41,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows.blocks import authority
 from workflows.blocks.assignment import LOCAL_TIMEOUT, assign_and_wait, release_officer
-from workflows.blocks.case_workflow import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, CaseWorkflow, actor_label
+from workflows.blocks.case_workflow import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, CaseWorkflow, actor_label, stage_words
 from workflows.blocks.closure import write_outcome
 from workflows.blocks.deadline import hold_stage
 from workflows.blocks.escalation import escalate_to_tier
@@ -86,7 +86,7 @@ class MuckTruckCaseWorkflow(CaseWorkflow):
         where = case.camera.district_name if case.camera else "?"
         if case.responsible and case.camera and case.responsible.district_code != case.camera.district_code:
             where = f"{case.camera.district_name} → {case.responsible.district_name}"
-        return f"渣土车 {what} {case.plate or '无牌'} · {where} · {case.stage.value}"
+        return f"渣土车 {what} {case.plate or '无牌'} · {where} · {stage_words(case)}"
 
     # --- the scenario ---------------------------------------------------------------
 

@@ -63,7 +63,12 @@ class Page:
                 return message["result"]
 
     def text(self) -> str:
-        return self.call("Runtime.evaluate", expression="document.body ? document.body.innerText : ''")["result"]["value"]
+        """The page's text, with its same-origin frames' (the UI renders summaries in frames)."""
+        script = (
+            "[document.body, ...[...document.querySelectorAll('iframe')].map(f => f.contentDocument && f.contentDocument.body)]"
+            ".filter(Boolean).map(b => b.innerText).join('\\n')"
+        )
+        return self.call("Runtime.evaluate", expression=script)["result"]["value"]
 
     def wait_for_text(self, *needles: str, timeout_s: float = 45) -> str:
         deadline = time.monotonic() + timeout_s

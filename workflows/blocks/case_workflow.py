@@ -46,6 +46,22 @@ TIER_OF_STAGE = {
 }
 
 
+STAGE_WORDS = {
+    Stage.detecting: "checking evidence",
+    Stage.triage: "finding source site",
+    Stage.awaiting_city: "awaiting city",
+    Stage.awaiting_response: "awaiting officer",
+    Stage.disposing: "officer disposing",
+    Stage.verifying: "awaiting district check",
+}
+
+
+def stage_words(case: CaseCore) -> str:
+    """How a person says where the case stands (the UI's one-line details), breaches included."""
+    words = STAGE_WORDS.get(case.stage, case.stage.value.replace("_", " "))
+    return f"{words} · overdue: {', '.join(case.breaches)}" if case.breaches else words
+
+
 def actor_label(actor: Actor) -> str:
     return f"{actor.role.value}:{actor.id}"
 
