@@ -34,6 +34,8 @@ async def query(handle: WorkflowHandle, result_type: type) -> Any:
         return await handle.query("status", result_type=result_type)
     except RPCError as err:
         raise _rpc_problem(err, handle.id) from err
+    except ValueError as err:  # the id names a case of another scenario
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{handle.id} is not a {result_type.__name__} case") from err
 
 
 async def update(handle: WorkflowHandle, name: str, command: BaseModel, result_type: type) -> Any:
