@@ -3,16 +3,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query, status
-from pydantic import ValidationError
-from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from fastapi import APIRouter, Body, Query
+from temporalio.client import Client
 
 from api import access
 from api.auth import REFUSED, CallerDep
 from api.deps import TemporalDep
 from api.schemas import Action, CaseList, CaseSummary, Problem
+from api.workflow_calls import command_from, query_status, update
 from models import search_attributes as sa
 from models.case import (
     AcceptCommand,
@@ -27,7 +25,6 @@ from models.case import (
     VerifyCommand,
 )
 from workflows.blocks.authority import Refused
-from workflows.muck_truck import MuckTruckCaseWorkflow
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
@@ -71,24 +68,8 @@ async def act_on_case(
     (403), the body (422), then the workflow's own validator against the case's state (409)."""
     if reason := access.action_refusal(caller.principal, action, await _status(client, case_id)):
         raise caller.deny(reason)
-    if "actor" in body:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "actor: comes from the bearer token; remove it from the body"
-        )
-    try:
-        command = COMMANDS[action].model_validate({**body, "actor": caller.principal.actor()})
-    except ValidationError as err:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, _validation_reason(err)) from err
-    handle = client.get_workflow_handle(case_id)
-    try:
-        return await handle.execute_update(action.value, command, result_type=CaseStatus)
-    except WorkflowUpdateFailedError as err:
-        cause = err.cause
-        reason = cause.message if isinstance(cause, ApplicationError) else str(cause)
-        code = status.HTTP_422_UNPROCESSABLE_CONTENT if _is_unknown_reference(cause) else status.HTTP_409_CONFLICT
-        raise HTTPException(code, reason) from err
-    except RPCError as err:
-        raise _rpc_problem(err, case_id) from err
+    command = command_from(COMMANDS[action], body, caller.principal)
+    return await update(client.get_workflow_handle(case_id), action.value, command, CaseStatus)
 
 
 @router.get(
@@ -169,25 +150,4 @@ async def _list(client: Client, query: str, limit: int) -> list[CaseSummary]:
 
 
 async def _status(client: Client, case_id: str) -> CaseStatus:
-    try:
-        return await client.get_workflow_handle(case_id).query(MuckTruckCaseWorkflow.status)
-    except RPCError as err:
-        raise _rpc_problem(err, case_id) from err
-
-
-def _is_unknown_reference(cause: BaseException | None) -> bool:
-    return isinstance(cause, ApplicationError) and cause.type == "UnknownReference"
-
-
-def _validation_reason(err: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in err.errors())
-
-
-def _rpc_problem(err: RPCError, case_id: str) -> HTTPException:
-    if err.status is RPCStatusCode.NOT_FOUND:
-        if "completed" in err.message:
-            return HTTPException(status.HTTP_409_CONFLICT, f"case {case_id} is already closed")
-        return HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
-    if err.status is RPCStatusCode.INVALID_ARGUMENT:
-        return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, err.message)
-    raise err
+    return await query_status(client.get_workflow_handle(case_id), CaseStatus)

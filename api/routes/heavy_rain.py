@@ -22,7 +22,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.risk_points import touched_districts
 from api.auth import REFUSED, CallerDep
 from api.deps import EngineDep, TemporalDep
-from api.routes.scenario_calls import act, place_refusal, query
+from api.routes.scenario_calls import act, place_refusal
+from api.workflow_calls import query_status
 from api.schemas import Problem
 from models import search_attributes as sa
 from models import task_queues
@@ -96,12 +97,12 @@ async def post_event(
 async def get_warning(warning_id: str, client: TemporalDep, caller: CallerDep) -> WarningStatus:
     if caller.principal.role not in (Role.city, Role.district):
         raise caller.deny("warnings are followed by the city and district centres")
-    return await query(client.get_workflow_handle(workflow_id(warning_id)), WarningStatus)
+    return await query_status(client.get_workflow_handle(workflow_id(warning_id)), WarningStatus)
 
 
 @router.get("/patrols/{case_id}", response_model=PatrolStatus, responses=PROBLEMS, summary="One risk point's patrol")
 async def get_patrol(case_id: str, client: TemporalDep, caller: CallerDep) -> PatrolStatus:
-    patrol = await query(client.get_workflow_handle(case_id), PatrolStatus)
+    patrol = await query_status(client.get_workflow_handle(case_id), PatrolStatus)
     if reason := place_refusal(caller.principal, patrol):
         raise caller.deny(reason)
     return patrol
