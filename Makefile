@@ -22,9 +22,11 @@ test-fast: $(STAMP)
 # A real case through the embedded stack (dev server + SQLite + workers + API); keeps the
 # stack up for the Temporal UI until Ctrl-C. DEMO_ARGS=--exit-after-demo for scripts.
 demo: $(STAMP)
+	$(VENV)/bin/onething vision build
 	$(VENV)/bin/onething dev --demo $(DEMO_ARGS)
 
 dev: $(STAMP)
+	$(VENV)/bin/onething vision build
 	$(VENV)/bin/onething dev
 
 # Re-record the case histories the replay test checks (after a deliberate, patched change).
