@@ -34,8 +34,10 @@ DEV_SERVER = Path(sys.executable).parent / "temporal"
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A fresh time-skipping server per test (it starts in well under a second): a case
+    one test leaves waiting can never hold up another test's skipped time."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(TEST_SERVER), data_converter=data_converter(Settings())
     )
