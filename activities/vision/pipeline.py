@@ -5,18 +5,24 @@ its stages are separate methods so the benchmark can time them against a bare
 `session.run` on the same input.
 """
 
+import os
 import time
 from functools import lru_cache
 from pathlib import Path
 
-import cv2
-import numpy as np
+MAX_FRAME_PIXELS = 50_000_000
+"""8K is 33 MP; anything larger is not a camera frame but a decompression bomb. OpenCV
+reads this limit at its first decode, so it is set before cv2 is imported here."""
+os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_FRAME_PIXELS))
 
-from activities.vision.plates import PlateReader
-from activities.vision.sessions import session_for
-from activities.vision.vehicles import VehicleDetector
-from models.vision.build import DETECTOR, PLATE_DETECTOR, PLATE_RECOGNISER, load_manifest
-from models.vision.observations import VEHICLE_CLASSES, FrameAnalysis, ModelRef, StageTimings, Vehicle
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+from activities.vision.plates import PlateReader  # noqa: E402
+from activities.vision.sessions import session_for  # noqa: E402
+from activities.vision.vehicles import VehicleDetector  # noqa: E402
+from models.vision.build import DETECTOR, PLATE_DETECTOR, PLATE_RECOGNISER, load_manifest  # noqa: E402
+from models.vision.observations import VEHICLE_CLASSES, FrameAnalysis, ModelRef, StageTimings, Vehicle  # noqa: E402
 
 
 class UndecodableFrame(ValueError):
@@ -24,7 +30,10 @@ class UndecodableFrame(ValueError):
 
 
 def decode_frame(data: bytes) -> np.ndarray:
-    frame = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    try:
+        frame = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error as err:  # e.g. a header claiming more than MAX_FRAME_PIXELS
+        raise UndecodableFrame(f"frame refused by the decoder: {err.err or err}") from err
     if frame is None:
         raise UndecodableFrame("frame is not a decodable image")
     return frame
