@@ -2,6 +2,7 @@
 fire in milliseconds of wall time, against the real Java test server and a real store."""
 
 import asyncio
+import json
 import os
 import sys
 import uuid
@@ -92,8 +93,14 @@ async def record_histories(stack: "Stack", test_name: str) -> None:
         return
     HISTORIES.mkdir(parents=True, exist_ok=True)
     for n, handle in enumerate(stack._opened):
-        history = await handle.fetch_history()
-        (HISTORIES / f"{test_name}-{n}.json").write_text(history.to_json(), encoding="utf-8")
+        try:
+            history = await handle.fetch_history()
+        except RPCError as err:
+            if err.status is RPCStatusCode.NOT_FOUND:  # a handle the test watched that never started
+                continue
+            raise
+        recorded = {"workflow_id": handle.id, "history": json.loads(history.to_json())}
+        (HISTORIES / f"{test_name}-{n}.json").write_text(json.dumps(recorded, ensure_ascii=False), encoding="utf-8")
 
 
 @asynccontextmanager
