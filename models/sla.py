@@ -39,6 +39,11 @@ class CaseMilestones(BaseModel):
     disposal_due: datetime | None = None
     breaches: list[str] = Field(default_factory=list)
 
+    @property
+    def counted(self) -> bool:
+        """Whether the SLA report counts more of this case than its receipt."""
+        return self.assigned_at is not None or self.resolved_at is not None or bool(self.breaches)
+
 
 def received(status: CaseCore) -> CaseMilestones:
     return refreshed(CaseMilestones(case_id=status.case_id, scenario=status.scenario, received_at=status.opened_at), status)

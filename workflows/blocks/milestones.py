@@ -39,6 +39,7 @@ class MilestoneKeeper:
         self.current: sla.CaseMilestones | None = None
         self._unsaved: dict[str, sla.CaseMilestones] = {}
         self._writer: asyncio.Task | None = None
+        self._settling = False
 
     def update(self, status: CaseCore, entered: Stage | None, at: datetime) -> None:
         current = self.current if self.current and self.current.case_id == status.case_id else sla.received(status)
@@ -53,12 +54,13 @@ class MilestoneKeeper:
     async def settle(self) -> None:
         if self._writer is None:
             return
+        self._settling = True
         await workflow.wait_condition(lambda: not self._unsaved)
         self._writer.cancel()
 
     async def _write(self) -> None:
         while True:
-            await workflow.wait_condition(lambda: bool(self._unsaved))
+            await workflow.wait_condition(self._due)
             batch = list(self._unsaved.values())
             await workflow.execute_local_activity_method(
                 MilestoneActivities.record,
@@ -70,6 +72,15 @@ class MilestoneKeeper:
             for written in batch:
                 if self._unsaved.get(written.case_id) is written:
                     del self._unsaved[written.case_id]
+
+
+    def _due(self) -> bool:
+        """Write once the report would count more than a receipt (assigned, breached,
+        resolved) or the workflow is finishing: the steps before an officer is told (detect,
+        triage, route) then hold no workflow task open for a store write. A case still
+        waiting for its first officer is thus missing from `received` until then (at most
+        the triage or city-confirmation deadline)."""
+        return any(self._settling or milestones.counted for milestones in self._unsaved.values())
 
 
 class SettleMilestonesInterceptor(Interceptor):
