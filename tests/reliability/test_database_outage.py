@@ -3,6 +3,7 @@ and once PostgreSQL takes connections again the case carries on — with every w
 exactly once (nothing half-written, nothing doubled)."""
 
 import asyncio
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -41,12 +42,29 @@ def database_down(url: str):
     with admin.connect() as connection:
         connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
         connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        for _ in range(100):  # termination is signalled, not awaited: wait until they are gone
+            alive = connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+            if alive.scalar() == 0:
+                break
+            time.sleep(0.05)
     try:
         yield
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         admin.dispose()
+
+
+async def failed_attempts(handle, activity_type: str, at_least: int, timeout_s: float = 60) -> None:
+    """Wait until the server reports the activity on its `at_least`-th attempt (it failed before)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while asyncio.get_running_loop().time() < deadline:
+        description = await handle.describe()
+        for pending in description.raw_description.pending_activities:
+            if pending.activity_type.name == activity_type and pending.attempt >= at_least:
+                return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{activity_type} never reached attempt {at_least}")
 
 
 async def attempts_of(handle, activity_type: str) -> list[int]:
@@ -63,7 +81,7 @@ async def test_activities_retry_through_a_database_outage(dev_env, pg_settings):
     async with running_stack(dev_env, pg_settings) as stack:
         with database_down(pg_settings.resolved_database_url):
             handle = await stack.open_case(stack.event(PLATE_LOCAL))
-            await asyncio.sleep(3)  # detection has failed at least once by now
+            await failed_attempts(handle, "detect", at_least=2)  # stays down until detection has failed
             assert (await handle.query(MuckTruckCaseWorkflow.status)).stage is Stage.detecting
         await wait_for(handle, lambda s: s.stage is Stage.awaiting_response, timeout=60)
         assert max(await attempts_of(handle, "detect")) > 1, "detection was retried"
