@@ -44,6 +44,7 @@ DRAIN_S = 30.0
 THROUGHPUT_S = 10.0
 THROUGHPUT_CONCURRENCY = 16
 WARMUP = 20
+SITES = 1500  # the registry's trucks with one valid permit × 4 violations ≈ 3.4 sightings per site: enough for every phase
 
 
 class Webhook:
@@ -221,7 +222,13 @@ def _config(scratch: Path) -> DevStackConfig:
     config = DevStackConfig.load(REPO / "temporal-dev.yml")
     ports = [free_port("127.0.0.1") for _ in range(3)]
     temporal = config.temporal.model_copy(update={"port": ports[0], "ui_port": ports[1], "db_file": scratch / "temporal.db"})
-    return config.model_copy(update={"temporal": temporal, "api": config.api.model_copy(update={"port": ports[2]})})
+    return config.model_copy(
+        update={
+            "temporal": temporal,
+            "api": config.api.model_copy(update={"port": ports[2]}),
+            "store": config.store.model_copy(update={"sites": SITES}),
+        }
+    )
 
 
 def _floor_worker(address: str, tier: str, stack: DevStack) -> subprocess.Popen:
