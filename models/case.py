@@ -77,8 +77,6 @@ class Stage(StrEnum):
     controlling = "controlling"  # 管控中: staff on site, waiting for the crowd to ease
 
 
-OPEN_STAGES = frozenset(Stage) - {Stage.closed, Stage.dismissed}
-
 
 class EdgeAlert(BaseModel):
     """The camera's own edge-AI verdict (this issue trusts it; on-platform vision comes later)."""

@@ -9,8 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from models.case import Evidence, OfficerChoice, Place, Role, SourceSite, Tier, Violation
-from models.case import CameraEvent
+from models.case import CameraEvent, Evidence, Place, Role, Tier, Violation
 
 
 class DetectionRequest(BaseModel):
@@ -89,17 +88,3 @@ class LedgerWrite(BaseModel):
     closed_at: datetime
     details: dict[str, str] = Field(default_factory=dict)
 
-
-__all__ = [
-    "AssignmentRelease",
-    "AssignmentRequest",
-    "DetectionRequest",
-    "DetectionResult",
-    "LedgerWrite",
-    "Notification",
-    "OfficerChoice",
-    "SiteById",
-    "SiteLookup",
-    "SourceSite",
-    "StreetLookup",
-]
