@@ -34,18 +34,20 @@ class LogNotifier:
 
 
 class WebhookNotifier:
+    """One pooled client for the worker's life: a client per message spent ~20 ms of CPU
+    building a TLS context each time and held the street worker to ~40 sends/s."""
+
     name = "webhook"
 
     def __init__(self, url: str, timeout_s: float = 5.0) -> None:
         self.url = url
-        self.timeout_s = timeout_s
+        self.http = httpx.Client(timeout=timeout_s)  # thread-safe: activity threads share it
 
     def deliver(self, message: Notification) -> None:
-        response = httpx.post(
+        response = self.http.post(
             self.url,
             json=message.model_dump(mode="json"),
             headers={"Idempotency-Key": quote(message.key, safe="#:")},  # keys carry plates (渝A…): not ASCII
-            timeout=self.timeout_s,
         )
         response.raise_for_status()  # the activity retries until the receiver takes it
 

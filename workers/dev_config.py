@@ -1,5 +1,6 @@
 """`temporal-dev.yml`, parsed and checked: the embedded stack's ports, files and workers."""
 
+import json
 from pathlib import Path
 
 import yaml
@@ -18,6 +19,7 @@ class TemporalDevServer(BaseModel):
     db_file: Path = Path(".onething/temporal.db")
     sqlite_pragmas: dict[str, str] = Field(default_factory=dict)
     log_level: str = "warn"
+    dynamic_config: dict[str, bool | int | float | str] = Field(default_factory=dict)
     search_attributes: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -30,6 +32,10 @@ class TemporalDevServer(BaseModel):
                 f"with their types; differs for {sorted(set(configured.items()) ^ set(declared.items()))}"
             )
         return self
+
+    def dynamic_config_args(self) -> list[str]:
+        """`temporal server start-dev` flags for `dynamic_config`; the CLI takes each value as JSON."""
+        return [arg for key, value in self.dynamic_config.items() for arg in ("--dynamic-config-value", f"{key}={json.dumps(value)}")]
 
     @property
     def address(self) -> str:

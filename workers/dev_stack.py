@@ -75,6 +75,7 @@ class DevStack:
         server += ["--log-level", t.log_level, "--ui-disable-news-fetch"]
         for pragma, value in t.sqlite_pragmas.items():
             server += ["--sqlite-pragma", f"{pragma}={value}"]
+        server += t.dynamic_config_args()
         for name, kind in t.search_attributes.items():
             server += ["--search-attribute", f"{name}={kind}"]
         self._spawn("temporal", server)

@@ -27,6 +27,7 @@ from activities.vision.judge import frame_judge_for
 from models import task_queues
 from models.settings import Settings
 from models.vision.settings import get_vision_settings
+from workers.workflow_bytecode import compile_workflow_modules
 from workflows.blocks.milestones import SettleMilestonesInterceptor
 from workflows.crowd_control import CrowdControlWorkflow
 from workflows.heavy_rain import HeavyRainWarningWorkflow
@@ -72,6 +73,7 @@ def build_worker(client: Client, tier: str, engine: Engine, settings: Settings, 
     activities = activities_for(tier, engine, settings)
     if workflows:  # case workflows mirror their milestones through a local activity
         activities.append(MilestoneActivities(engine).record)
+        compile_workflow_modules()
     return Worker(
         client,
         task_queue=tier,

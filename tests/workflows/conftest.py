@@ -25,6 +25,7 @@ from models.store.engine import make_engine
 from models.store.migrate import upgrade
 from models.temporal_client import data_converter
 from tests.casebook import CAMERA, load_casebook
+from workers.dev_config import DevStackConfig
 from workers.frames import write_frame
 from workers.search_attributes import register_search_attributes
 from workers.tiers import build_workers
@@ -33,6 +34,7 @@ from workflows.muck_truck import MuckTruckCaseWorkflow
 TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
 DEV_SERVER = Path(sys.executable).parent / "temporal"
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
+DEV_CONFIG = Path(__file__).resolve().parents[2] / "temporal-dev.yml"
 
 
 @pytest_asyncio.fixture
@@ -50,12 +52,13 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest_asyncio.fixture(scope="session")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     """The real Temporal dev server (the one `onething dev` runs), for tests of server
-    semantics the time-skipping server only approximates (update-with-start, id reuse)."""
+    semantics the time-skipping server only approximates (update-with-start, id reuse),
+    tuned as temporal-dev.yml tunes it."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(DEV_SERVER),
         data_converter=data_converter(Settings()),
         ui=False,
-        dev_server_extra_args=["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true"],
+        dev_server_extra_args=DevStackConfig.load(DEV_CONFIG).temporal.dynamic_config_args(),
     )
     async with env:
         await register_search_attributes(env.client)
