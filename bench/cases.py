@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from models.case import CameraEvent, EdgeAlert, Violation
+from models.settings import Settings
 from models.sla import percentile
 from models.store import Camera, ConstructionSite, Officer, StreetRow, TransportPermit
 
@@ -83,6 +84,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
+        "workflow_sandbox": Settings().workflow_sandbox,  # ONETHING_WORKFLOW_SANDBOX, inherited by the stack's workers
         "loadavg_1m_at_start": round(os.getloadavg()[0], 2),
         "taken_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

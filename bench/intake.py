@@ -258,7 +258,8 @@ def _write(figures: dict) -> None:
         "",
         f"{m['cpus']} cores, Python {m['python']} on {m['machine']}, {m['taken_at']}; load average "
         f"{m['loadavg_1m_at_start']} at start (the machine is shared with other test runs). "
-        f"Open-loop load, {figures['seconds_per_rate']:.0f} s per rate; ours and the floor alternate on one dev server.",
+        f"Open-loop load, {figures['seconds_per_rate']:.0f} s per rate; ours and the floor alternate on one dev server; "
+        f"our workers' workflow sandbox {'on' if m['workflow_sandbox'] else 'off'}.",
         "",
         "| offered | path | ack p50 / p99 ms | assigned p50 / p95 / p99 ms | never assigned | overhead p50 / p99 |",
         "| --- | --- | --- | --- | --- | --- |",

@@ -47,6 +47,20 @@ class Settings(BaseSettings):
         default=None, description="POST every notification here as JSON (besides the log)."
     )
 
+    workflow_cache_size: int = Field(
+        default=1000,
+        gt=0,
+        description="open cases a workflow worker keeps in memory (~0.6 MB each); past it, a case's next step "
+        "replays its history first. Set it above the open cases a district worker carries.",
+    )
+
+    workflow_sandbox: bool = Field(
+        default=False,
+        description="run workflow code in Temporal's determinism sandbox. The test suite turns it on, so every "
+        "workflow path is checked in CI; workers leave it off, as it costs ~40 % of the district worker's CPU "
+        "(docs/ops.md).",
+    )
+
     payload_key: SecretStr | None = Field(
         default=None,
         description="base64 AES-256 key encrypting Temporal payloads; generated under home/secrets when unset",

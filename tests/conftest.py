@@ -21,6 +21,9 @@ from models.store.migrate import upgrade
 
 # One fixed payload key for the whole test session (and the worker subprocesses it starts),
 # so every client, worker and recorded history agrees; never a deployment's key.
+# Workflow code runs in Temporal's determinism sandbox throughout the suite (workers,
+# including the dev stack's worker processes, inherit this), whatever production chooses.
+os.environ["ONETHING_WORKFLOW_SANDBOX"] = "true"
 os.environ.setdefault("ONETHING_PAYLOAD_KEY", base64.b64encode(b"onething-tests-payload-key-32byt").decode())
 
 PG_ADMIN_URL = os.environ.get(

@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.assignment import AssignmentActivities
 from activities.detection import DetectionActivities
@@ -73,6 +74,7 @@ def build_worker(client: Client, tier: str, engine: Engine, settings: Settings, 
     activities = activities_for(tier, engine, settings)
     if workflows:  # case workflows mirror their milestones through a local activity
         activities.append(MilestoneActivities(engine).record)
+    if workflows and settings.workflow_sandbox:
         compile_workflow_modules()
     return Worker(
         client,
@@ -81,6 +83,8 @@ def build_worker(client: Client, tier: str, engine: Engine, settings: Settings, 
         activities=activities,
         activity_executor=ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix=f"{tier}-activity"),
         interceptors=[SettleMilestonesInterceptor()] if workflows else [],
+        max_cached_workflows=settings.workflow_cache_size,
+        workflow_runner=SandboxedWorkflowRunner() if settings.workflow_sandbox else UnsandboxedWorkflowRunner(),
     )
 
 
