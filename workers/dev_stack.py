@@ -27,7 +27,8 @@ from models.store.engine import make_engine
 from models.store.migrate import upgrade
 from models.store.registry import CHONGQING_TZ
 from models.store.seed import seed_registry
-from models.temporal_client import connect
+from models.temporal_client import connect, payload_codec
+from workers.dev_codec import LocalCodecServer
 from workers.dev_config import DevStackConfig
 from workers.search_attributes import register_search_attributes
 
@@ -45,6 +46,7 @@ class DevStack:
         self.settings = settings
         self.logs = settings.home / "logs"
         self.children: list[tuple[str, subprocess.Popen]] = []
+        self.codec: LocalCodecServer | None = None
 
     @property
     def api_url(self) -> str:
@@ -76,6 +78,9 @@ class DevStack:
         for pragma, value in t.sqlite_pragmas.items():
             server += ["--sqlite-pragma", f"{pragma}={value}"]
         server += t.dynamic_config_args()
+        origins = {f"http://{host}:{t.ui_port}" for host in {t.ip, "localhost"}}
+        self.codec = LocalCodecServer(payload_codec(self.settings), ui_origins=origins).start()
+        server += ["--ui-codec-endpoint", self.codec.url]  # summaries read as text in the UI, not ciphertext
         for name, kind in t.search_attributes.items():
             server += ["--search-attribute", f"{name}={kind}"]
         self._spawn("temporal", server)
@@ -125,6 +130,9 @@ class DevStack:
                 process.kill()
                 process.wait()
         self.children.clear()
+        if self.codec is not None:
+            self.codec.stop()
+            self.codec = None
 
 
 def _require_free(host: str, port: int, what: str) -> None:

@@ -9,16 +9,12 @@ keep a screenshot for a person to look at (`screenshots/` under the test's direc
 import asyncio
 import json
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import pytest_asyncio
-from google.protobuf.json_format import MessageToDict, ParseDict
-from temporalio.api.common.v1 import Payloads
 from temporalio.testing import WorkflowEnvironment
 
 from api.intake import submit_muck_truck_event
@@ -29,6 +25,7 @@ from models.temporal_client import data_converter, payload_codec
 from tests.casebook import CAMERA, PLATE_CROSS, SHAPINGBA, XIAOLONGKAN
 from tests.ops.chromium import CHROMIUM, Browser
 from tests.workflows.conftest import DEV_SERVER, running_stack, wait_for
+from workers.dev_codec import LocalCodecServer
 from workers.metrics import free_port
 from workers.search_attributes import register_search_attributes
 from workflows.muck_truck import MuckTruckCaseWorkflow
@@ -38,51 +35,22 @@ TEMPORAL = Path(sys.executable).parent / "temporal"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 
 
-class LocalCodec(BaseHTTPRequestHandler):
-    """The UI's remote codec for this test's server only: in a deployment the UI decodes
-    through the API's authenticated `/codec/decode` (docs/security.md)."""
-
-    codec = payload_codec(Settings())
-
-    def do_OPTIONS(self) -> None:
-        self._reply(b"")
-
-    def do_POST(self) -> None:
-        body = ParseDict(json.loads(self.rfile.read(int(self.headers["Content-Length"]))), Payloads())
-        decoded = asyncio.run(self.codec.decode(body.payloads))
-        self._reply(json.dumps(MessageToDict(Payloads(payloads=decoded))).encode())
-
-    def _reply(self, body: bytes) -> None:
-        self.send_response(200)
-        self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin", "*"))
-        self.send_header("Access-Control-Allow-Headers", "content-type, x-namespace")
-        self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest_asyncio.fixture
 async def ui_env() -> WorkflowEnvironment:
-    codec = ThreadingHTTPServer(("127.0.0.1", 0), LocalCodec)
-    threading.Thread(target=codec.serve_forever, daemon=True).start()
     ui_port = free_port("127.0.0.1")
+    codec = LocalCodecServer(payload_codec(Settings()), ui_origins={f"http://127.0.0.1:{ui_port}"}).start()
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(DEV_SERVER),
         data_converter=data_converter(Settings()),
         ui=True,
         ui_port=ui_port,
-        dev_server_extra_args=["--ui-codec-endpoint", f"http://127.0.0.1:{codec.server_port}"],
+        dev_server_extra_args=["--ui-codec-endpoint", codec.url],  # as `onething dev` gives its UI
     )
     env.ui_url = f"http://127.0.0.1:{ui_port}"
     async with env:
         await register_search_attributes(env.client)
         yield env
-    codec.shutdown()
+    codec.stop()
 
 
 async def test_a_case_reads_in_the_cli_and_the_web_ui(ui_env, case_settings, tmp_path):
