@@ -14,6 +14,7 @@ import json
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
 from temporalio.api.common.v1 import Payloads
@@ -55,7 +56,9 @@ class _CodecHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         if not self._origin_allowed():
             return
-        operation = {"/decode": self.codec.decode, "/encode": self.codec.encode}.get(self.path)
+        # the UI adds a query (`?preserveStorageRefs=true`); the CLI may put the namespace first
+        name = urlsplit(self.path).path.rsplit("/", 1)[-1]
+        operation = {"decode": self.codec.decode, "encode": self.codec.encode}.get(name)
         if operation is None:
             return self._error(HTTPStatus.NOT_FOUND, f"no codec operation {self.path}; use /decode or /encode")
         length = int(self.headers.get("Content-Length") or 0)
@@ -65,7 +68,7 @@ class _CodecHandler(BaseHTTPRequestHandler):
             payloads = ParseDict(json.loads(self.rfile.read(length)), Payloads())
             result = asyncio.run(operation(payloads.payloads))
         except (ValueError, ParseError) as err:  # json, protobuf, unknown key id or a tampered payload
-            return self._error(HTTPStatus.UNPROCESSABLE_ENTITY, f"cannot {self.path[1:]}: {err}")
+            return self._error(HTTPStatus.UNPROCESSABLE_ENTITY, f"cannot {name}: {err}")
         self._reply(HTTPStatus.OK, json.dumps(MessageToDict(Payloads(payloads=result))).encode())
 
     def _origin_allowed(self) -> bool:
