@@ -8,10 +8,12 @@ same codec for the Temporal UI, for authorised operators only.
 
 import os
 from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from temporalio.api.common.v1 import Payload
+from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
+from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.converter import PayloadCodec
 
 ENCODING = b"binary/encrypted"
@@ -20,6 +22,22 @@ NONCE_BYTES = 12
 
 class PayloadKeyError(ValueError):
     pass
+
+
+class NotPayloadsError(ValueError):
+    pass
+
+
+async def transcode_json(codec: PayloadCodec, operation: Literal["decode", "encode"], body: Any) -> dict[str, Any]:
+    """Temporal's remote-codec wire format (`{"payloads": [...]}` in protobuf JSON), for the
+    API's `/codec` and the dev UI's decoder alike. Raises NotPayloadsError for a body that
+    is not payloads, PayloadKeyError for one that will not decode."""
+    try:
+        payloads = ParseDict(body, Payloads())
+    except (ParseError, TypeError, AttributeError) as err:
+        raise NotPayloadsError(f"not Temporal payloads: {err}") from err
+    run = codec.decode if operation == "decode" else codec.encode
+    return MessageToDict(Payloads(payloads=await run(payloads.payloads)))
 
 
 class EncryptionCodec(PayloadCodec):

@@ -16,9 +16,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
-from temporalio.api.common.v1 import Payloads
 from temporalio.converter import PayloadCodec
+
+from models.payload_codec import transcode_json
 
 MAX_BODY = 4 * 1024 * 1024
 
@@ -58,18 +58,16 @@ class _CodecHandler(BaseHTTPRequestHandler):
             return
         # the UI adds a query (`?preserveStorageRefs=true`); the CLI may put the namespace first
         name = urlsplit(self.path).path.rsplit("/", 1)[-1]
-        operation = {"decode": self.codec.decode, "encode": self.codec.encode}.get(name)
-        if operation is None:
+        if name not in ("decode", "encode"):
             return self._error(HTTPStatus.NOT_FOUND, f"no codec operation {self.path}; use /decode or /encode")
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
             return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body over {MAX_BODY} bytes")
         try:
-            payloads = ParseDict(json.loads(self.rfile.read(length)), Payloads())
-            result = asyncio.run(operation(payloads.payloads))
-        except (ValueError, ParseError) as err:  # json, protobuf, unknown key id or a tampered payload
+            result = asyncio.run(transcode_json(self.codec, name, json.loads(self.rfile.read(length))))
+        except ValueError as err:  # not json, not payloads, unknown key id or a tampered payload
             return self._error(HTTPStatus.UNPROCESSABLE_ENTITY, f"cannot {name}: {err}")
-        self._reply(HTTPStatus.OK, json.dumps(MessageToDict(Payloads(payloads=result))).encode())
+        self._reply(HTTPStatus.OK, json.dumps(result).encode())
 
     def _origin_allowed(self) -> bool:
         origin = self.headers.get("Origin")

@@ -9,12 +9,10 @@ protobuf JSON.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Request, status
-from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
-from temporalio.api.common.v1 import Payloads
 
 from api.auth import REFUSED, CallerDep
 from models.case import Role
-from models.payload_codec import PayloadKeyError
+from models.payload_codec import NotPayloadsError, transcode_json
 
 router = APIRouter(prefix="/codec", tags=["ops"])
 OPERATORS = {Role.city, Role.district}
@@ -25,26 +23,23 @@ PayloadsBody = Annotated[dict[str, Any], Body(description="Temporal Payloads in 
 async def decode(body: PayloadsBody, request: Request, caller: CallerDep) -> dict[str, Any]:
     codec = _codec_for(request, caller)
     try:
-        decoded = await codec.decode(_payloads(body).payloads)
-    except (PayloadKeyError, ValueError) as err:
+        return await transcode_json(codec, "decode", body)
+    except NotPayloadsError as err:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
+    except ValueError as err:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"cannot decode: {err}") from err
-    return MessageToDict(Payloads(payloads=decoded))
 
 
 @router.post("/encode", responses=REFUSED, summary="Encrypt payloads (for the UI's inputs, e.g. signals)")
 async def encode(body: PayloadsBody, request: Request, caller: CallerDep) -> dict[str, Any]:
     codec = _codec_for(request, caller)
-    return MessageToDict(Payloads(payloads=await codec.encode(_payloads(body).payloads)))
+    try:
+        return await transcode_json(codec, "encode", body)
+    except NotPayloadsError as err:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
 
 
 def _codec_for(request: Request, caller: CallerDep):
     if caller.principal.role not in OPERATORS:
         raise caller.deny(f"only city and district operators may use the payload codec, not a {caller.principal.role.value}")
     return request.app.state.temporal.data_converter.payload_codec
-
-
-def _payloads(body: dict[str, Any]) -> Payloads:
-    try:
-        return ParseDict(body, Payloads())
-    except ParseError as err:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"not Temporal payloads: {err}") from err
