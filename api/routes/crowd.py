@@ -16,8 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.places import place_of
 from api.auth import REFUSED, CallerDep
 from api.deps import EngineDep, TemporalDep
-from api.routes.scenario_calls import act, place_refusal
-from api.workflow_calls import query_status
+from api.routes.scenario_calls import act, status_in_scope
 from api.schemas import Problem
 from models import search_attributes as sa
 from models import task_queues
@@ -72,10 +71,7 @@ async def post_count(reading: CrowdCount, request: Request, client: TemporalDep,
 
 @router.get("/places/{place_id}", response_model=CrowdStatus, responses=PROBLEMS, summary="The place's current (or last) case")
 async def get_place_case(place_id: str, client: TemporalDep, caller: CallerDep) -> CrowdStatus:
-    case = await query_status(client.get_workflow_handle(workflow_id(place_id)), CrowdStatus)
-    if reason := place_refusal(caller.principal, case):
-        raise caller.deny(reason)
-    return case
+    return await status_in_scope(client, workflow_id(place_id), caller, CrowdStatus)
 
 
 @router.post("/places/{place_id}/actions/{action}", response_model=CrowdStatus, responses=PROBLEMS,

@@ -22,7 +22,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.risk_points import touched_districts
 from api.auth import REFUSED, CallerDep
 from api.deps import EngineDep, TemporalDep
-from api.routes.scenario_calls import act, place_refusal
+from api.routes.scenario_calls import act, status_in_scope
 from api.workflow_calls import query_status
 from api.schemas import Problem
 from models import search_attributes as sa
@@ -102,10 +102,7 @@ async def get_warning(warning_id: str, client: TemporalDep, caller: CallerDep) -
 
 @router.get("/patrols/{case_id}", response_model=PatrolStatus, responses=PROBLEMS, summary="One risk point's patrol")
 async def get_patrol(case_id: str, client: TemporalDep, caller: CallerDep) -> PatrolStatus:
-    patrol = await query_status(client.get_workflow_handle(case_id), PatrolStatus)
-    if reason := place_refusal(caller.principal, patrol):
-        raise caller.deny(reason)
-    return patrol
+    return await status_in_scope(client, case_id, caller, PatrolStatus)
 
 
 @router.post("/patrols/{case_id}/actions/{action}", response_model=PatrolStatus, responses=PROBLEMS,

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from temporalio.client import Client
 
 from api.auth import Caller
-from api.workflow_calls import command_from, update
+from api.workflow_calls import command_from, query_status, update
 from models.auth import Principal
 from models.case import CaseCore, Role
 
@@ -24,6 +24,14 @@ def place_refusal(principal: Principal, case: CaseCore) -> str | None:
     if principal.role is Role.officer and case.officer and case.officer.officer_id == principal.sub:
         return None
     return f"{principal.role.value} {principal.unit or principal.sub} has no jurisdiction over case {case.case_id}"
+
+
+async def status_in_scope(client: Client, workflow_id: str, caller: Caller, result_type: type) -> Any:
+    """A scenario case's status, for those whose place or assignment it is (403 otherwise)."""
+    case = await query_status(client.get_workflow_handle(workflow_id), result_type)
+    if reason := place_refusal(caller.principal, case):
+        raise caller.deny(reason)
+    return case
 
 
 async def act(
