@@ -6,7 +6,7 @@ The wire format is Temporal's: `{"payloads": [{"metadata": {...}, "data": "..."}
 protobuf JSON.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Request, status
 
@@ -21,22 +21,22 @@ PayloadsBody = Annotated[dict[str, Any], Body(description="Temporal Payloads in 
 
 @router.post("/decode", responses=REFUSED, summary="Decrypt payloads for an authorised operator")
 async def decode(body: PayloadsBody, request: Request, caller: CallerDep) -> dict[str, Any]:
-    codec = _codec_for(request, caller)
-    try:
-        return await transcode_json(codec, "decode", body)
-    except NotPayloadsError as err:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
-    except ValueError as err:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"cannot decode: {err}") from err
+    return await _transcode("decode", body, request, caller)
 
 
 @router.post("/encode", responses=REFUSED, summary="Encrypt payloads (for the UI's inputs, e.g. signals)")
 async def encode(body: PayloadsBody, request: Request, caller: CallerDep) -> dict[str, Any]:
+    return await _transcode("encode", body, request, caller)
+
+
+async def _transcode(operation: Literal["decode", "encode"], body: dict[str, Any], request: Request, caller: CallerDep):
     codec = _codec_for(request, caller)
     try:
-        return await transcode_json(codec, "encode", body)
+        return await transcode_json(codec, operation, body)
     except NotPayloadsError as err:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
+    except ValueError as err:  # an unknown key id or a tampered payload
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"cannot {operation}: {err}") from err
 
 
 def _codec_for(request: Request, caller: CallerDep):
