@@ -136,6 +136,8 @@ class Simulation:
 
 
 async def simulate(cases: int) -> dict:
+    if cases < 1:
+        raise SystemExit("--cases must be at least 1")
     with tempfile.TemporaryDirectory(prefix="onething-lifecycle-") as scratch:
         url = f"sqlite:///{Path(scratch) / 'store.db'}"
         upgrade(url)
